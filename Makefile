@@ -1,0 +1,41 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is for CI and us.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+EXTRAS := dev,browser,postgres,redis
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint check constraints clean
+
+$(INSTALLED): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[$(EXTRAS)]'
+	touch $@
+
+run: $(INSTALLED)
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py loaddemo
+	DEBUG=1 $(BIN)/python manage.py ensure_admin
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: $(INSTALLED)
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+constraints: $(INSTALLED)
+	head -n 2 constraints.txt > constraints.new
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^jugan' >> constraints.new
+	mv constraints.new constraints.txt
+
+clean:
+	rm -rf $(VENV) staticfiles

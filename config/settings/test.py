@@ -1,0 +1,41 @@
+"""Settings for the test suite: fast and self-contained, whatever the environment holds."""
+
+import os
+
+from config.settings.base import *  # noqa: F403
+
+# A fixed key: tests never depend on the generated local secret.
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
+
+DEBUG = False
+
+# Plain HTTP from the test client; the production security defaults are tested separately.
+HTTPS = False
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+SITE_URL = "http://testserver"
+
+# SQLite in memory unless CI points DATABASE_URL at PostgreSQL for the second run.
+if not os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+# Each test process gets its own cache; no Redis is assumed.
+if not os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Password hashing dominates test time with the real hasher; MD5 is fine for throwaway users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The manifest needs collectstatic; tests render templates without running it.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Tests compare English and Korean output explicitly; start from the project default.
+LANGUAGE_CODE = "ko"
+TIME_ZONE = "Asia/Seoul"

@@ -1,0 +1,111 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from archive.models import Curated, CuratedQuerySet, markdown_field
+from digest.weeks import IsoWeek
+
+
+class WeeklyDigestQuerySet(CuratedQuerySet):
+    def for_date(self, day):
+        """The week holding this day, created as a draft when it does not exist yet."""
+        week = IsoWeek.of(day)
+        digest, _created = self.get_or_create(year=week.year, week=week.week)
+        return digest
+
+    def newest_first(self):
+        return self.order_by("-year", "-week")
+
+
+class WeeklyDigest(Curated):
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1), MaxValueValidator(9999)]
+    )
+    week = models.PositiveSmallIntegerField(
+        _("week"), validators=[MinValueValidator(1), MaxValueValidator(53)]
+    )
+    title = models.CharField(
+        _("title"), max_length=300, blank=True, help_text=_("Leave empty to use the week's label.")
+    )
+    intro = markdown_field(_("intro"))
+    intro_html = models.TextField(editable=False, blank=True)
+    outro = markdown_field(_("outro"))
+    outro_html = models.TextField(editable=False, blank=True)
+
+    objects = WeeklyDigestQuerySet.as_manager()
+
+    markdown_fields = (("intro", "intro_html"), ("outro", "outro_html"))
+
+    class Meta:
+        verbose_name = _("weekly digest")
+        verbose_name_plural = _("weekly digests")
+        ordering = ["-year", "-week"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "week"], name="unique_iso_week"),
+            models.CheckConstraint(
+                condition=models.Q(week__gte=1, week__lte=53), name="week_in_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "published_at"], name="digest_visibility")]
+
+    def __str__(self):
+        return self.display_title
+
+    def clean(self):
+        if self.year and self.week:
+            try:
+                IsoWeek(self.year, self.week)
+            except ValueError:
+                raise ValidationError(
+                    {
+                        "week": _("%(year)s has no ISO week %(week)s.")
+                        % {"year": self.year, "week": self.week}
+                    }
+                ) from None
+
+    def get_absolute_url(self):
+        return reverse("digest:week", kwargs={"year": self.year, "week": self.week})
+
+    @property
+    def iso_week(self):
+        return IsoWeek(self.year, self.week)
+
+    @property
+    def start(self):
+        return self.iso_week.start
+
+    @property
+    def end(self):
+        return self.iso_week.end
+
+    @property
+    def iso_label(self):
+        return self.iso_week.iso_label
+
+    @property
+    def korean_label(self):
+        return self.iso_week.korean_label
+
+    @property
+    def english_label(self):
+        return self.iso_week.english_label
+
+    @property
+    def label(self):
+        """The week's name in the reader's language."""
+        if (get_language() or "ko").startswith("ko"):
+            return self.korean_label
+        return self.english_label
+
+    @property
+    def date_range(self):
+        if (get_language() or "ko").startswith("ko"):
+            return self.iso_week.korean_range
+        return self.iso_week.english_range
+
+    @property
+    def display_title(self):
+        return self.title or self.label

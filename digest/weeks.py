@@ -1,0 +1,108 @@
+"""ISO weeks and the labels readers know them by.
+
+The Korean label follows the convention of the hand-written round-ups (`2021년 2월 1주차`): a week
+belongs to the month that holds its Thursday and is numbered within that month, the same rule ISO
+uses to give a week its year.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+ENGLISH_MONTHS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+
+@dataclass(frozen=True, order=True)
+class IsoWeek:
+    year: int
+    week: int
+
+    def __post_init__(self):
+        try:
+            date.fromisocalendar(self.year, self.week, 1)
+        except (ValueError, OverflowError):
+            raise ValueError(f"{self.year}-W{self.week:02d} is not an ISO week") from None
+
+    @classmethod
+    def of(cls, day: date) -> "IsoWeek":
+        year, week, _weekday = day.isocalendar()
+        return cls(year, week)
+
+    @property
+    def start(self) -> date:
+        return date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=6)
+
+    @property
+    def thursday(self) -> date:
+        return self.start + timedelta(days=3)
+
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=offset) for offset in range(7)]
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def previous(self) -> "IsoWeek":
+        return IsoWeek.of(self.start - timedelta(days=7))
+
+    def next(self) -> "IsoWeek":
+        return IsoWeek.of(self.start + timedelta(days=7))
+
+    @property
+    def iso_label(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+    @property
+    def month_week(self) -> tuple[int, int, int]:
+        """(year, month, n): the week is the n-th of the month holding its Thursday."""
+        thursday = self.thursday
+        return thursday.year, thursday.month, (thursday.day - 1) // 7 + 1
+
+    @property
+    def korean_label(self) -> str:
+        year, month, number = self.month_week
+        return f"{year}년 {month}월 {number}주차"
+
+    @property
+    def english_range(self) -> str:
+        start, end = self.start, self.end
+        if start.year != end.year:
+            return (
+                f"{start.day} {ENGLISH_MONTHS[start.month - 1]} {start.year} – "
+                f"{end.day} {ENGLISH_MONTHS[end.month - 1]} {end.year}"
+            )
+        if start.month != end.month:
+            return (
+                f"{start.day} {ENGLISH_MONTHS[start.month - 1]} – "
+                f"{end.day} {ENGLISH_MONTHS[end.month - 1]}"
+            )
+        return f"{start.day}–{end.day} {ENGLISH_MONTHS[end.month - 1]}"
+
+    @property
+    def korean_range(self) -> str:
+        start, end = self.start, self.end
+        if start.year != end.year:
+            return f"{start.year}년 {start.month}월 {start.day}일 – {end.year}년 {end.month}월 {end.day}일"
+        if start.month != end.month:
+            return f"{start.month}월 {start.day}일 – {end.month}월 {end.day}일"
+        return f"{start.month}월 {start.day}일 – {end.day}일"
+
+    @property
+    def english_label(self) -> str:
+        return f"Week {self.week}, {self.year} · {self.english_range}"
