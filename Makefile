@@ -7,7 +7,7 @@ EXTRAS := dev,browser,postgres,redis
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check constraints clean
+.PHONY: run test lint check serve constraints clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ run: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Production-style serving: hashed, compressed static files through whitenoise, gunicorn workers.
+# Configure with the environment (README.md, "Deployment").
+serve: $(INSTALLED)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn --config config/gunicorn.py config.wsgi
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
