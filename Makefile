@@ -7,7 +7,7 @@ EXTRAS := dev,browser,postgres,redis
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check serve constraints clean
+.PHONY: run test lint check serve bench constraints clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ serve: $(INSTALLED)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/gunicorn --config config/gunicorn.py config.wsgi
+
+# Seeds throwaway databases in /tmp and prints a table of queries, latency and throughput.
+bench: $(INSTALLED)
+	command -v wrk >/dev/null || apt-get install -y -qq wrk
+	$(BIN)/python -m benchmarks.run
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -1,0 +1,55 @@
+"""In-process look at each page: SQL queries per request, response size and validators.
+
+Run by benchmarks.run against a seeded database; prints JSON on stdout.
+"""
+
+import json
+import os
+import sys
+
+
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from archive.models import Post
+    from digest.models import WeeklyDigest
+
+    latest = WeeklyDigest.objects.published().newest_first().first()
+    post = Post.objects.published().filter(digest=latest).in_digest_order().first()
+    topic = post.tags.order_by("name").first()
+    pages = {
+        "home": "/",
+        "week": latest.get_absolute_url(),
+        "post": post.get_absolute_url(),
+        "topic": f"/topics/{topic.slug}/",
+        "archive": "/weeks/",
+        "search": "/search/?q=%EB%AA%A8%EB%8D%B8",
+        "feed weeks rss": "/feed/",
+        "feed weeks atom": "/feed/atom/",
+        "feed posts rss": "/feed/posts/",
+        "feed topic rss": f"/topics/{topic.slug}/feed/",
+    }
+    client = Client(HTTP_ACCEPT_LANGUAGE="ko")
+    report = {}
+    for name, url in pages.items():
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        report[name] = {
+            "url": url,
+            "status": response.status_code,
+            "queries": len(queries),
+            "bytes": len(response.content),
+            "etag": response.get("ETag"),
+        }
+    json.dump(report, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

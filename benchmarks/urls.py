@@ -1,0 +1,13 @@
+from django.http import HttpResponse
+from django.urls import include, path
+
+
+def floor(request, size):
+    """The cheapest response the same server and middleware can give, as big as a real page."""
+    return HttpResponse(b"x" * size, content_type="text/html; charset=utf-8")
+
+
+urlpatterns = [
+    path("__floor__/<int:size>/", floor),
+    path("", include("config.urls")),
+]
