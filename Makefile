@@ -10,8 +10,10 @@ PORT ?= 8000
 # npm the step is left out and the browser tests skip, saying why.
 NPM := $(shell command -v npm 2>/dev/null)
 NODE_TOOLS := node_modules/.installed
+# Lighthouse has its own lock in benchmarks/node, so `make test` never downloads it.
+LIGHTHOUSE := benchmarks/node/node_modules/.installed
 
-.PHONY: run test lint check serve bench constraints clean
+.PHONY: run test lint check serve bench lighthouse constraints clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +23,10 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 $(NODE_TOOLS): package.json package-lock.json
 	npm ci --no-audit --no-fund
+	touch $@
+
+$(LIGHTHOUSE): benchmarks/node/package.json benchmarks/node/package-lock.json
+	npm ci --prefix benchmarks/node --no-audit --no-fund
 	touch $@
 
 run: $(INSTALLED)
@@ -44,6 +50,11 @@ bench: $(INSTALLED)
 	command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python -m benchmarks.run
 
+# Lighthouse's four scores for home and the week page, phone and desktop, on a server it starts
+# with the demo data and production settings. Needs npm and Chromium (CHROME_PATH).
+lighthouse: $(INSTALLED) $(LIGHTHOUSE)
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m benchmarks.lighthouse
+
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -58,4 +69,4 @@ constraints: $(INSTALLED)
 	mv constraints.new constraints.txt
 
 clean:
-	rm -rf $(VENV) staticfiles node_modules
+	rm -rf $(VENV) staticfiles node_modules benchmarks/node/node_modules
