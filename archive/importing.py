@@ -37,8 +37,9 @@ Decisions, so that the hand-written archive comes in cleanly and exports read ba
 - Commentary: the text after a `<!-- commentary -->` line. Hand-written items have no marker;
   there the last paragraph is the curator's comment when it is plain prose (not a quote, list,
   heading or code) and not the item's only block. Everything else is the summary.
-- Links: every `[text](url)` and `<url>` of the item except its source, in order, after those
-  on a trailing `링크:`/`Links:` line; the link text is the label. URLs are normalised in the
+- Links: every `[text](url)` and `<url>` of the item except its source, in order, the link
+  text being the label; or, when the item ends with a `링크:`/`Links:` line, exactly the links
+  listed there (`링크: 없음` for none). URLs are normalised in the
   text as well as in the Links, so tracking parameters such as `fbclid` are gone everywhere.
 - Layout leftovers: `<br/>`, `</br>` and `<br>` are dropped, horizontal rules only separate
   (they are never content) and runs of blank lines become one. Fenced code stays as written.
@@ -81,6 +82,7 @@ LINK = re.compile(
     r"|<(?P<autolink>https?://[^>\s]+)>"
 )
 LINKS_LINE = re.compile(r"\s*(?:링크|links)\s*:\s*(?P<links>.+?)\s*", re.IGNORECASE)
+NO_LINKS = {"없음", "none"}
 LINK_SEPARATORS = re.compile(r"[\s·,|]*")
 TAGS_LINE = re.compile(r"\s*(?:주제|topics)\s*:\s*(?P<tags>.+?)\s*", re.IGNORECASE)
 
@@ -200,14 +202,45 @@ def parse_digest(text: str, name: str = "<text>", week: IsoWeek | None = None) -
         raise
 
 
+# What the export asks, so that it writes out only what the importer would not infer by itself.
+# Text the importer would stop at (control characters, an unclosed fence) gives None: "write it all".
+
+
 def first_subitem(summary: str) -> ParsedSubItem | None:
     """The sub-item an item without a date line of its own would take its date and source from."""
-    lines = _read_lines(summary)
-    body = _without_blank_edges(lines)
-    if body and _date_line(body[0]):
+    lines = _lines_or_none(summary)
+    try:
+        lines = _without_blank_edges(lines or [])
+        if lines and _date_line(lines[0]):
+            return None
+        subitems = _subitems(lines)
+    except DigestFormatError:
         return None
-    subitems = _subitems(lines)
     return subitems[0] if subitems else None
+
+
+def split_commentary(text: str) -> tuple[str, str] | None:
+    """(summary, commentary) as the importer splits an item's text."""
+    lines = _lines_or_none(text)
+    if lines is None:
+        return None
+    summary, commentary = _split_commentary(_without_blank_edges(lines))
+    return _markdown(summary), _markdown(commentary)
+
+
+def links_in(text: str, source_url: str | None) -> list[ParsedLink] | None:
+    """The links the importer finds in an item's text, without a `링크:` line."""
+    lines = _lines_or_none(text)
+    if lines is None:
+        return None
+    return _unique_links([link for line in lines for link in _links_in(line)], source_url)
+
+
+def _lines_or_none(text):
+    try:
+        return _read_lines(text)
+    except DigestFormatError:
+        return None
 
 
 def _parse(text, name, week):
@@ -337,7 +370,9 @@ def _read_item(lines, expected_number):
         summary=_markdown(summary),
         commentary=_markdown(commentary),
         links=_unique_links(
-            [*listed_links, *(link for line in body for link in _links_in(line))],
+            (link for line in body for link in _links_in(line))
+            if listed_links is None
+            else listed_links,
             dated.source_url,
         ),
         tags=tags,
@@ -387,13 +422,16 @@ def _date(match, number):
 
 
 def _read_trailing_lists(body):
-    """Peel the optional `주제:` and `링크:` lines off the end of an item."""
-    tags, listed = [], []
+    """Peel the optional `주제:` and `링크:` lines off the end of an item (no list: None)."""
+    tags, listed = [], None
     if body and (match := body[-1].matches(TAGS_LINE)):
         tags = _tags(match["tags"], body[-1].number)
         body = _without_blank_edges(body[:-1])
     match = body[-1].matches(LINKS_LINE) if body else None
-    if match and LINK_SEPARATORS.fullmatch(LINK.sub("", match["links"])):
+    if match and (
+        match["links"].lower() in NO_LINKS
+        or LINK_SEPARATORS.fullmatch(LINK.sub("", match["links"]))
+    ):
         listed = list(_links_in(body[-1]))
         body = _without_blank_edges(body[:-1])
     return body, listed, tags

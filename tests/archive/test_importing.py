@@ -395,3 +395,19 @@ def test_images_and_non_web_links_are_not_links():
     )
 
     assert [link.url for link in parsed.items[0].links] == ["https://example.com/w"]
+
+
+def test_a_links_line_is_the_complete_ordered_list_of_the_posts_links():
+    parsed = parse_digest(
+        "### 1. A\n\n2021-02-01\n\n[b](https://example.com/b) [a](https://example.com/a)\n\n"
+        "링크: [a](https://example.com/a) · <https://example.com/c>\n\n"
+        "### 2. B\n\n2021-02-02\n\n[b](https://example.com/b)\n\n링크: 없음\n"
+    )
+
+    first, second = parsed.items
+    assert [(link.label, link.url) for link in first.links] == [
+        ("a", "https://example.com/a"),
+        ("", "https://example.com/c"),
+    ]
+    assert first.summary == "[b](https://example.com/b) [a](https://example.com/a)"
+    assert (second.links, second.summary) == ([], "[b](https://example.com/b)")
