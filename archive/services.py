@@ -1,15 +1,25 @@
-"""Writes that span models: a parsed round-up brought into the database."""
+"""Writes that span models: a parsed round-up brought in, a whole site backed up and restored."""
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.management import call_command
+from django.db import connection, transaction
+from taggit.models import Tag
 
 from archive.importing import DigestFormatError, ParsedDigest, ParsedItem
 from archive.models import Link, Post, PostLink, Status
 from digest.models import WeeklyDigest
 from digest.weeks import IsoWeek
+
+# A site is its content, topics and people. Content types and permissions are rebuilt by migrate
+# and written as natural keys, so their ids may differ between databases; every other row keeps
+# its id, so posts keep their positions, links their order and tags their posts.
+BACKUP_LABELS = ["auth.group", "auth.user", "taggit", "digest", "archive"]
 
 
 @dataclass(frozen=True)
@@ -123,3 +133,55 @@ def _validate(instance, name, line, exclude=None):
             for message in messages
         )
         raise DigestFormatError(line, problems, name) from None
+
+
+class SiteNotEmpty(Exception):
+    def __init__(self, counts):
+        super().__init__(counts)
+        self.counts = counts
+
+
+def write_backup(stream):
+    """The site as a JSON fixture, read in one snapshot so concurrent edits cannot tear it."""
+    # PostgreSQL's default isolation would let each model's query see later commits.
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if snapshot:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        call_command(
+            "dumpdata",
+            *BACKUP_LABELS,
+            format="json-exact",
+            indent=1,
+            use_natural_foreign_keys=True,
+            stdout=stream,
+        )
+
+
+def restore_backup(path: Path, *, replace=False):
+    """Load a backup in one transaction, into an empty site or, with `replace`, instead of it.
+
+    Empty means as `migrate` leaves it: groups may exist (the Curators group comes from a
+    migration and is overwritten by the backup's), but no users, weeks, posts, links or topics.
+    Any failure rolls back everything, the replaced rows included.
+    """
+    with transaction.atomic():
+        counts = _content_counts()
+        if any(counts.values()):
+            if not replace:
+                raise SiteNotEmpty(counts)
+            for model in (Post, Link, WeeklyDigest, Tag, get_user_model(), Group):
+                model.objects.all().delete()
+        call_command("loaddata", str(path.resolve()), verbosity=0)
+        return _content_counts()
+
+
+def _content_counts():
+    return {
+        "users": get_user_model().objects.count(),
+        "weeks": WeeklyDigest.objects.count(),
+        "posts": Post.objects.count(),
+        "links": Link.objects.count(),
+        "topics": Tag.objects.count(),
+    }
