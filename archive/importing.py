@@ -125,7 +125,6 @@ class DigestFormatError(ValueError):
 class ParsedLink:
     url: str  # normalised
     label: str
-    line: int
 
 
 @dataclass(frozen=True)
@@ -481,9 +480,10 @@ def _is_prose(block):
 def _subitems(lines):
     subitems = []
     for index, line in enumerate(lines):
-        match = line.matches(SUBITEM_HEADING)
+        if not (match := line.matches(SUBITEM_HEADING)):
+            continue
         following = next((other for other in lines[index + 1 :] if not other.blank), None)
-        if match and following and (dated := _date_line(following)):
+        if following and (dated := _date_line(following)):
             subitems.append(
                 ParsedSubItem(
                     number=int(match["number"]),
@@ -505,7 +505,7 @@ def _links_in(line):
             label = (match["label"] or "").strip()
             if len(label) > LABEL_MAX_LENGTH:
                 label = label[: LABEL_MAX_LENGTH - 1] + "…"
-            yield ParsedLink(url=url, label=label, line=line.number)
+            yield ParsedLink(url=url, label=label)
 
 
 def _unique_links(links, source_url):
