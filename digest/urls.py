@@ -10,5 +10,6 @@ app_name = "digest"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("<year:year>/w<isoweek:week>/", views.WeekView.as_view(), name="week"),
+    path("<year:year>/w<isoweek:week>.md", views.week_markdown, name="week_markdown"),
     path("posts/<uslug:slug>/", views.PostView.as_view(), name="post"),
 ]
