@@ -16,14 +16,17 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
-from django.db.models.functions import Greatest
+from django.db.models import Count, Prefetch
+from django.db.models.functions import Greatest, Lower
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import feedgenerator
 from django.utils.encoding import iri_to_uri
 from django.utils.html import escape
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from taggit.models import Tag
 
 from archive.models import Post, PostLink
@@ -87,6 +90,15 @@ def visible_posts():
         .annotate(visible_since=Greatest("published_at", "digest__published_at"))
         .select_related("curator", "source", "digest")
         .prefetch_related("tags", Prefetch("post_links", PostLink.objects.select_related("link")))
+    )
+
+
+def published_topics():
+    """Topics with at least one published post, with that count, by name."""
+    return (
+        Tag.objects.filter(archive_taggedpost_items__content_object__in=Post.objects.published())
+        .annotate(post_count=Count("archive_taggedpost_items"))
+        .order_by(Lower("name"), "pk")
     )
 
 
@@ -311,3 +323,77 @@ class TopicFeed(PostEntries, SiteFeed):
 
     def items(self, tag):
         return visible_posts().filter(tags=tag).order_by("-visible_since", "-pk")[:LATEST_POSTS]
+
+
+# Discovery: a page listing every feed and an OPML file of them.
+
+SITE_FEEDS = (
+    (
+        _("Weekly digests"),
+        _("One entry per week, with the whole week in it."),
+        (("RSS", "digest:feed"), ("Atom", "digest:feed_atom"), ("JSON Feed", "digest:feed_json")),
+    ),
+    (
+        _("Posts"),
+        _("One entry per post, as soon as it is published."),
+        (("RSS", "digest:post_feed"), ("Atom", "digest:post_feed_atom")),
+    ),
+)
+
+
+def site_feeds():
+    return [
+        {
+            "title": title,
+            "description": description,
+            "formats": [
+                {
+                    "name": name,
+                    "slug": url_name.split(":")[1],
+                    "url": absolute_url(reverse(url_name)),
+                }
+                for name, url_name in formats
+            ],
+        }
+        for title, description, formats in SITE_FEEDS
+    ]
+
+
+def topic_feeds():
+    topics = list(published_topics())
+    for topic in topics:
+        topic.name = xml_text(topic.name)
+        topic.page_url = absolute_url(topic_path(topic))
+        topic.rss_url = absolute_url(reverse("digest:topic_feed", kwargs={"slug": topic.slug}))
+        topic.atom_url = absolute_url(
+            reverse("digest:topic_feed_atom", kwargs={"slug": topic.slug})
+        )
+    return topics
+
+
+class FeedsView(TemplateView):
+    template_name = "digest/feeds.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            site_feeds=site_feeds(),
+            topics=topic_feeds(),
+            opml_url=absolute_url(reverse("digest:feeds_opml")),
+            **kwargs,
+        )
+
+
+def opml(request):
+    """OPML 2.0 (http://opml.org/spec2.opml): the site's feeds and every topic's, to import at once."""
+    content = render_to_string(
+        "digest/feeds.opml",
+        {
+            "site_name": xml_text(settings.SITE_NAME),
+            "home_url": absolute_url(reverse("digest:home")),
+            "site_feeds": site_feeds(),
+            "topics_title": gettext("Topics"),
+            "topics": topic_feeds(),
+            "modified": feedgenerator.rfc2822_date(freshness.for_request(request).last_modified),
+        },
+    )
+    return HttpResponse(content, content_type="text/x-opml; charset=utf-8")

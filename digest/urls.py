@@ -28,4 +28,6 @@ urlpatterns = [
         cached_until_changed(feeds.TopicFeed(feeds.AtomFeed)),
         name="topic_feed_atom",
     ),
+    path("feeds/", feeds.FeedsView.as_view(), name="feeds"),
+    path("feeds.opml", cached_until_changed(feeds.opml), name="feeds_opml"),
 ]

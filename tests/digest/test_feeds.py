@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 
 import feedparser
 import pytest
+from django.template import Context, Template
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -334,6 +335,8 @@ def test_control_characters_a_curator_pasted_never_break_a_feed(client, curator)
         assert entry.author == "Jimin Kim"
         assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", reader_text(parsed))
     assert json_feed(client)["items"][0]["title"] == "Week title"
+    opml = ElementTree.fromstring(client.get("/feeds.opml").content)
+    assert "Tag" in [outline.get("text") for outline in opml.iter("outline")]
 
 
 def test_xml_text_drops_exactly_what_xml_cannot_carry():
@@ -402,6 +405,7 @@ def hide_a_post_after_publishing_it(client, week):
     # Readers have seen it, and the feeds are in the cache.
     for url in [*SITE_FEEDS, "/topics/숨은주제/feed/"]:
         assert "Hidden post" in reader_text(fetch(client, url))
+    assert "숨은주제" in client.get("/feeds.opml").content.decode()
     post.status = Status.DRAFT
     post.save()
 
@@ -424,8 +428,10 @@ def test_drafts_and_scheduled_content_never_appear(client, staff_client, week, h
         for url in [*SITE_FEEDS, *TOPIC_FEEDS]:
             assert "Hidden" not in reader_text(fetch(reader, url))
         assert "Hidden" not in reader.get("/feed.json").content.decode()
-        # The topic exists, so its feed does, but it stays empty.
+        # The topic exists, so its feed does, but it stays empty and unlisted.
         assert fetch(reader, "/topics/숨은주제/feed/").entries == []
+        assert "숨은주제" not in reader.get("/feeds.opml").content.decode()
+        assert "숨은주제" not in reader.get("/feeds/").content.decode()
 
 
 def test_a_scheduled_post_appears_once_its_time_comes(client, week):
@@ -453,8 +459,11 @@ def test_an_empty_site_serves_valid_feeds(client, db, url):
     assert parsed.feed.title and parsed.feed.updated_parsed
 
 
-def test_an_empty_site_serves_a_valid_json_feed(client, db):
+def test_an_empty_site_serves_the_json_feed_the_opml_and_the_feeds_page(client, db):
     assert json_feed(client)["items"] == []
+    opml = ElementTree.fromstring(client.get("/feeds.opml").content)
+    assert opml.get("version") == "2.0"
+    assert client.get("/feeds/").status_code == 200
 
 
 def test_a_known_topic_without_published_posts_has_an_empty_feed_and_an_unknown_one_is_404(
@@ -471,7 +480,7 @@ def test_a_known_topic_without_published_posts_has_an_empty_feed_and_an_unknown_
 # Conditional GETs and the cache, as a feed reader polling every few minutes sees them.
 
 
-@pytest.mark.parametrize("url", [*XML_FEEDS, "/feed.json"])
+@pytest.mark.parametrize("url", [*XML_FEEDS, "/feed.json", "/feeds.opml"])
 def test_every_feed_sends_validators_and_honours_them(client, week, url):
     response = client.get(url)
     etag, last_modified = response["ETag"], response["Last-Modified"]
@@ -582,6 +591,100 @@ def test_logging_in_changes_nothing_a_reader_sees(client, week, curator):
     client.logout()
 
     assert client.get("/feed/", headers={"if-none-match": before["ETag"]}).status_code == 304
+
+
+# Discovery.
+
+
+def alternate_links(html):
+    return [
+        attrs
+        for attrs in Elements(html).attrs("link")
+        if attrs.get("rel") == "alternate" and attrs.get("type", "").endswith("+xml")
+    ]
+
+
+def test_every_page_links_to_the_site_feeds(client, week):
+    links = alternate_links(client.get("/").content.decode())
+
+    assert {(link["type"], link["href"]) for link in links} == {
+        ("application/rss+xml", "/feed/"),
+        ("application/atom+xml", "/feed/atom/"),
+        ("application/rss+xml", "/feed/posts/"),
+        ("application/atom+xml", "/feed/posts/atom/"),
+    }
+    for link in links:
+        assert link["title"]
+        assert fetch(client, link["href"]).entries
+
+
+def test_a_topic_page_can_link_to_its_topic_feed(client, week):
+    template = Template('{% include "includes/topic_feed_links.html" %}')
+    html = template.render(Context({"tag": Tag.objects.get(name="자연어처리")}))
+
+    links = alternate_links(html)
+    assert [link["type"] for link in links] == ["application/rss+xml", "application/atom+xml"]
+    for link in links:
+        assert "자연어처리" in link["title"]
+        assert fetch(client, link["href"]).feed.title == "Jugan 주간: 자연어처리"
+
+
+def test_the_feeds_page_lists_every_feed_with_a_copyable_address(client, week):
+    response = client.get("/feeds/")
+    page = Elements(response.content.decode())
+
+    inputs = page.attrs("input")
+    labelled = {label["for"] for label in page.attrs("label")}
+    assert {field["id"] for field in inputs} <= labelled
+    assert all("readonly" in field for field in inputs)
+    site_urls = [field["value"] for field in inputs]
+    assert site_urls == [
+        f"{SITE}/feed/",
+        f"{SITE}/feed/atom/",
+        f"{SITE}/feed.json",
+        f"{SITE}/feed/posts/",
+        f"{SITE}/feed/posts/atom/",
+    ]
+    topic_urls = page.text_of("code")
+    assert topic_urls == [
+        f"{SITE}/topics/nlp/feed/",
+        f"{SITE}/topics/nlp/feed/atom/",
+        SITE + quote("/topics/자연어처리/feed/"),
+        SITE + quote("/topics/자연어처리/feed/atom/"),
+    ]
+    for url in [*site_urls, *topic_urls]:
+        path = url.removeprefix(SITE)
+        if path != "/feed.json":
+            assert fetch(client, path).entries
+    assert [a["href"] for a in page.attrs("a") if a["href"].endswith(".opml")] == [
+        f"{SITE}/feeds.opml"
+    ]
+    # A strict CSP allows no inline script or style.
+    assert not page.attrs("script") and not page.attrs("style")
+    assert not [attrs for _tag, attrs in page.tags if "style" in attrs or "onclick" in attrs]
+
+
+def test_the_opml_file_lists_the_site_feeds_and_every_topic_feed(client, week):
+    response = client.get("/feeds.opml")
+
+    assert response["Content-Type"] == "text/x-opml; charset=utf-8"
+    opml = ElementTree.fromstring(response.content)
+    assert opml.tag == "opml" and opml.get("version") == "2.0"
+    assert opml.findtext("head/title") == "Jugan 주간"
+    assert opml.findtext("head/dateModified")
+    feeds = {
+        outline.get("text"): outline.get("xmlUrl")
+        for outline in opml.iter("outline")
+        if outline.get("type") == "rss"
+    }
+    assert feeds == {
+        "Weekly digests": f"{SITE}/feed/",
+        "Posts": f"{SITE}/feed/posts/",
+        "NLP": f"{SITE}/topics/nlp/feed/",
+        "자연어처리": SITE + quote("/topics/자연어처리/feed/"),
+    }
+    for url in feeds.values():
+        assert fetch(client, url.removeprefix(SITE)).entries
 
 
 def test_the_json_feed_carries_the_same_entries(client, week):

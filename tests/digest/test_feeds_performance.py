@@ -12,7 +12,7 @@ from tests.factories import make_digest, make_link, make_post, make_user
 pytestmark = pytest.mark.django_db
 
 # freshness + weeks + their posts + tags + links; freshness + posts + tags + links;
-# freshness + topic + posts + tags + links.
+# freshness + topic + posts + tags + links; freshness + topics.
 FULL_RESPONSE_QUERIES = {
     "/feed/": 5,
     "/feed/atom/": 5,
@@ -21,6 +21,7 @@ FULL_RESPONSE_QUERIES = {
     "/feed/posts/atom/": 4,
     "/topics/자연어처리/feed/": 5,
     "/topics/자연어처리/feed/atom/": 5,
+    "/feeds.opml": 2,
 }
 FEEDS = list(FULL_RESPONSE_QUERIES)
 
