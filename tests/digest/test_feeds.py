@@ -278,6 +278,21 @@ def test_the_latest_20_weeks_and_50_posts(client):
     assert len(fetch(client, "/feed/posts/").entries) == 50
 
 
+def test_a_feed_follows_the_readers_language_and_says_so(client, week):
+    korean = client.get("/feed/")
+    english = client.get("/feed/", headers={"accept-language": "en"})
+
+    assert feedparser.parse(korean.content).entries[0].title == "2021년 2월 1주차"
+    parsed = feedparser.parse(english.content)
+    assert (parsed.feed.language, parsed.entries[0].title) == ("en", "Week 5, 2021 · 1–7 Feb")
+    assert english["ETag"] != korean["ETag"]
+    assert "Accept-Language" in english["Vary"]
+    revalidated = client.get(
+        "/feed/", headers={"accept-language": "en", "if-none-match": korean["ETag"]}
+    )
+    assert revalidated.status_code == 200
+
+
 # What a curator pastes.
 
 
