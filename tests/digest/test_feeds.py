@@ -48,8 +48,8 @@ class Elements(HTMLParser):
             self._open.append(tag)
 
     def handle_endtag(self, tag):
-        if tag in self._open:
-            del self._open[len(self._open) - 1 - self._open[::-1].index(tag) :]
+        while tag in self._open and self._open.pop() != tag:
+            pass
 
     def handle_data(self, data):
         if self._open:
