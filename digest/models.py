@@ -109,3 +109,21 @@ class WeeklyDigest(Curated):
     @property
     def display_title(self):
         return self.title or self.label
+
+
+class ContentVersion(models.Model):
+    """A single row counting the changes a reader could see; digest/freshness.py explains why.
+
+    It lives in the database rather than the cache so that every app server, whatever cache it
+    has, agrees on it, and a change commits (or rolls back) together with the content it marks.
+    """
+
+    number = models.PositiveBigIntegerField(_("number"), default=0)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+
+    def __str__(self):
+        return f"{self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

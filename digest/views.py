@@ -1,7 +1,9 @@
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
 from archive.models import Post
+from digest.export import digest_markdown
 from digest.models import WeeklyDigest
 from digest.weeks import IsoWeek
 
@@ -57,3 +59,12 @@ class PostView(PreviewMixin, DetailView):
         return self.visible(Post.objects.select_related("digest", "source")).prefetch_related(
             "tags", "post_links__link"
         )
+
+
+def week_markdown(request, year, week):
+    """A published week as Markdown, for cross-posting the round-up to a blog."""
+    digest = get_object_or_404(WeeklyDigest.objects.published(), year=year, week=week)
+    return HttpResponse(
+        digest_markdown(digest, digest.posts.published()),
+        content_type="text/markdown; charset=utf-8",
+    )

@@ -5,6 +5,7 @@ belongs to the month that holds its Thursday and is numbered within that month, 
 uses to give a week its year.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,6 +24,10 @@ ENGLISH_MONTHS = (
     "Dec",
 )
 
+# `2021년 2월 1주차`, found inside a longer heading such as `TensorflowKR 뉴스(2021년 2월 1주차)`.
+KOREAN_LABEL = re.compile(r"(?P<year>\d{4})\s*년\s*(?P<month>\d{1,2})\s*월\s*(?P<number>\d)\s*주차")
+ISO_LABEL = re.compile(r"(?P<year>\d{4})-?W(?P<week>\d{1,2})", re.IGNORECASE)
+
 
 @dataclass(frozen=True, order=True)
 class IsoWeek:
@@ -39,6 +44,35 @@ class IsoWeek:
     def of(cls, day: date) -> "IsoWeek":
         year, week, _weekday = day.isocalendar()
         return cls(year, week)
+
+    @classmethod
+    def from_iso_label(cls, label: str) -> "IsoWeek":
+        """`2021-W05` (or `2021W5`, `2021-w05`) as a week."""
+        match = ISO_LABEL.fullmatch(label.strip())
+        if not match:
+            raise ValueError(f"{label!r} is not an ISO week such as 2021-W05")
+        return cls(int(match["year"]), int(match["week"]))
+
+    @classmethod
+    def from_month_week(cls, year: int, month: int, number: int) -> "IsoWeek":
+        """The week `month_week` calls the n-th of this month: the inverse of that rule."""
+        try:
+            first = date(year, month, 1)
+        except ValueError:
+            raise ValueError(f"{year}-{month} is not a month") from None
+        first_thursday = first + timedelta(days=(3 - first.weekday()) % 7)
+        thursday = first_thursday + timedelta(weeks=number - 1)
+        if number < 1 or thursday.month != month:
+            raise ValueError(f"{year}년 {month}월 has no week {number}")
+        return cls.of(thursday)
+
+    @classmethod
+    def from_korean_label(cls, label: str) -> "IsoWeek":
+        """`2021년 2월 1주차` as a week; ValueError for text that is not such a label."""
+        match = KOREAN_LABEL.fullmatch(label.strip())
+        if not match:
+            raise ValueError(f"{label!r} is not a week label such as 2021년 2월 1주차")
+        return cls.from_month_week(int(match["year"]), int(match["month"]), int(match["number"]))
 
     @property
     def start(self) -> date:

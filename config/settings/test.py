@@ -39,3 +39,7 @@ STORAGES = {
 # Tests compare English and Korean output explicitly; start from the project default.
 LANGUAGE_CODE = "ko"
 TIME_ZONE = "Asia/Seoul"
+
+# Static files come from the app folders (no collectstatic before tests), as `runserver` does.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,563 @@
+"""Hand-written weekly round-ups read into plain data; no database access here.
+
+The shape is the one TensorflowKR curators have written by hand as blog posts for a year, and the
+one `digest.export` writes back:
+
+    # 오늘도 흥미로운 TensorflowKR 뉴스(2021년 2월 1주차)   ← the week's title
+    > the curator's intro …                               ← intro: the text before the first item
+    ---
+    ### 1. Pororo 공개                                      ← one Post per numbered heading
+    2021년 2월 2일/ [게시물 링크](https://facebook.com/…)    ← posted_on and source
+    summary: paragraphs, quotes, lists (Markdown)
+    <!-- commentary -->                                   ← optional; the export writes it
+    the curator's comment
+    링크: [GitHub](https://…) · <https://arxiv.org/…>       ← optional: the post's links, in order
+    주제: NLP, 자연어처리                                     ← optional: its topics
+    ---
+    closing words                                         ← outro: after the rule ending the last item
+
+Decisions, so that the hand-written archive comes in cleanly and exports read back the same:
+
+- Blog scaffolding. When the text before the first item has two or more `#` headings, the first is
+  the blog page's own title (`# [210209 TIL] …`): it and the lines under it up to the first
+  horizontal rule (tagline, `_written by …_` byline) are dropped. The last `#` heading is the
+  week's title; one that is nothing but a week label (`# 2021년 2월 1주차`) leaves the title empty,
+  so the site shows its own label. Everything else before the first item is the intro.
+- The week. `--week` when given; otherwise the ISO week most items are dated in. A
+  `2021년 2월 1주차` label in the title must agree, so a typo in either stops the import rather
+  than filing posts under the wrong week.
+- Dates: `2021년 2월 1일`, `2021-02-01`, `Feb 1, 2021`, `February 1, 2021`, `1 Feb 2021`. An
+  item's date line is the first line under its heading: the date, an optional separator
+  (`/ · | -`) and the source link, whatever its text says (`게시물 링크`, `post link`).
+- Sub-items. An item without a date line of its own may hold sub-items: a bold numbered line
+  (`**1. Attention**`) followed by a date line. They stay in the post's summary as written, so
+  one `###` heading is always one Post (the 2021-W05 sample gives five); the post takes the date
+  and source of its first sub-item, and the other sub-items' source links become its links. The
+  export leaves out the item's own date line when its first sub-item already says the same.
+- Commentary: the text after a `<!-- commentary -->` line. Hand-written items have no marker;
+  there the last paragraph is the curator's comment when it is plain prose (not a quote, list,
+  heading or code) and not the item's only block. Everything else is the summary.
+- Links: every `[text](url)` and `<url>` of the item except its source, in order, the link
+  text being the label; or, when the item ends with a `링크:`/`Links:` line, exactly the links
+  listed there (`링크: 없음` for none). URLs are normalised in the
+  text as well as in the Links, so tracking parameters such as `fbclid` are gone everywhere.
+- Layout leftovers: `<br/>`, `</br>` and `<br>` are dropped, horizontal rules only separate
+  (they are never content) and runs of blank lines become one. Fenced code stays as written.
+
+Anything else the reader cannot follow (an empty or non-UTF-8 file, an item with no date, a date
+that does not exist, a cut-off link, an unclosed code block, a skipped item number) raises
+DigestFormatError naming the file and line.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from taggit.models import Tag
+from taggit.utils import parse_tags
+
+from archive.models import Link, PostLink
+from archive.normalize import InvalidURL, normalize_url
+from digest.weeks import ENGLISH_MONTHS, KOREAN_LABEL, IsoWeek
+
+COMMENTARY_MARKER = "<!-- commentary -->"
+URL_MAX_LENGTH = Link._meta.get_field("url").max_length
+LABEL_MAX_LENGTH = PostLink._meta.get_field("label").max_length
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+LINE_BREAK_TAG = re.compile(r"</?br\s*/?>", re.IGNORECASE)
+RULE = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})")
+TITLE_HEADING = re.compile(r" {0,3}#[ \t]+(?P<text>.+?)(?:[ \t]+#+)?[ \t]*")
+ITEM_HEADING = re.compile(
+    r" {0,3}#{2,4}[ \t]+(?P<number>\d+)[.)][ \t]+(?P<title>.+?)(?:[ \t]+#+)?[ \t]*"
+)
+SUBITEM_HEADING = re.compile(r"\s*\*\*(?P<number>\d+)[.)]\s*(?P<title>.+?)\*\*\s*")
+# Blocks that are not the curator's prose: quotes, lists, headings, tables, HTML, code, sub-items.
+NOT_PROSE = re.compile(r"\s*(?:>|[-*+][ \t]|\d+[.)][ \t]|#|\||<|!\[|\*\*\d+[.)])|(?: {4}|\t)")
+LINK = re.compile(
+    r"(?<!!)\[(?P<label>[^\]\n]*)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))+)(?:[ \t]+\"[^\"\n]*\")?\)"
+    r"|<(?P<autolink>https?://[^>\s]+)>"
+)
+LINKS_LINE = re.compile(r"\s*(?:링크|links)\s*:\s*(?P<links>.+?)\s*", re.IGNORECASE)
+NO_LINKS = {"없음", "none"}
+LINK_SEPARATORS = re.compile(r"[\s·,|]*")
+TAGS_LINE = re.compile(r"\s*(?:주제|topics)\s*:\s*(?P<tags>.+?)\s*", re.IGNORECASE)
+
+MONTH_NUMBERS = {
+    name.lower(): number
+    for number, names in enumerate(
+        zip(
+            ENGLISH_MONTHS,
+            ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December"),
+            strict=True,
+        ),
+        start=1,
+    )
+    for name in names
+} | {"sept": 9}  # fmt: skip
+DATE = (
+    r"(?P<ko_year>\d{4})\s*년\s*(?P<ko_month>\d{1,2})\s*월\s*(?P<ko_day>\d{1,2})\s*일"
+    r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{1,2})-(?P<iso_day>\d{1,2})"
+    r"|(?P<mdy_month>[A-Za-z]{3,9})\.?\s+(?P<mdy_day>\d{1,2}),?\s+(?P<mdy_year>\d{4})"
+    r"|(?P<dmy_day>\d{1,2})\s+(?P<dmy_month>[A-Za-z]{3,9})\.?,?\s+(?P<dmy_year>\d{4})"
+)
+DATE_LINE = re.compile(rf"\s*(?P<date>{DATE})\s*(?:[/·|–—-]\s*)?(?P<rest>.*?)\s*")
+
+
+class DigestFormatError(ValueError):
+    """A round-up the importer cannot read, reported the way compilers do: `file:line: message`."""
+
+    def __init__(self, line, message, name="<text>"):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.name = name
+
+    def __str__(self):
+        return f"{self.name}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ParsedLink:
+    url: str  # normalised
+    label: str
+
+
+@dataclass(frozen=True)
+class ParsedSubItem:
+    number: int
+    title: str
+    posted_on: date
+    source_url: str | None
+    line: int
+
+
+@dataclass
+class ParsedItem:
+    number: int
+    title: str
+    line: int
+    posted_on: date
+    source_url: str | None
+    summary: str
+    commentary: str
+    links: list[ParsedLink] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    subitems: list[ParsedSubItem] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDigest:
+    name: str
+    week: IsoWeek
+    title: str
+    intro: str
+    outro: str
+    items: list[ParsedItem]
+    line: int  # of the title heading, or 1: where problems with the week as a whole are reported
+
+
+@dataclass(frozen=True)
+class _Line:
+    number: int
+    text: str
+    code: bool  # inside fenced code: taken literally
+
+    @property
+    def blank(self):
+        return not self.code and not self.text.strip()
+
+    def matches(self, pattern):
+        return None if self.code else pattern.fullmatch(self.text)
+
+
+@dataclass(frozen=True)
+class _DateLine:
+    posted_on: date
+    source_url: str | None
+
+
+def decode(data: bytes, name: str) -> str:
+    """A file's bytes as text, or DigestFormatError at the line where it stops being UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise DigestFormatError(
+            line, "this is not UTF-8 text; is it a Markdown file?", name
+        ) from None
+
+
+def parse_digest(text: str, name: str = "<text>", week: IsoWeek | None = None) -> ParsedDigest:
+    """Read one round-up; `week` overrides the week its dates and heading give."""
+    try:
+        return _parse(text.removeprefix("\ufeff"), name, week)
+    except DigestFormatError as error:
+        error.name = name
+        raise
+
+
+# What the export asks, so that it writes out only what the importer would not infer by itself.
+# Text the importer would stop at (control characters, an unclosed fence) gives None: "write it all".
+
+
+def first_subitem(summary: str) -> ParsedSubItem | None:
+    """The sub-item an item without a date line of its own would take its date and source from."""
+    lines = _lines_or_none(summary)
+    try:
+        lines = _without_blank_edges(lines or [])
+        if lines and _date_line(lines[0]):
+            return None
+        subitems = _subitems(lines)
+    except DigestFormatError:
+        return None
+    return subitems[0] if subitems else None
+
+
+def split_commentary(text: str) -> tuple[str, str] | None:
+    """(summary, commentary) as the importer splits an item's text."""
+    lines = _lines_or_none(text)
+    if lines is None:
+        return None
+    summary, commentary = _split_commentary(_without_blank_edges(lines))
+    return _markdown(summary), _markdown(commentary)
+
+
+def links_in(text: str, source_url: str | None) -> list[ParsedLink] | None:
+    """The links the importer finds in an item's text, without a `링크:` line."""
+    lines = _lines_or_none(text)
+    if lines is None:
+        return None
+    return _unique_links([link for line in lines for link in _links_in(line)], source_url)
+
+
+def _lines_or_none(text):
+    try:
+        return _read_lines(text)
+    except DigestFormatError:
+        return None
+
+
+def _parse(text, name, week):
+    lines = _read_lines(text)
+    if all(line.blank for line in lines):
+        raise DigestFormatError(1, "the file is empty")
+    starts = [index for index, line in enumerate(lines) if line.matches(ITEM_HEADING)]
+    if not starts:
+        last = next(line for line in reversed(lines) if not line.blank)
+        raise DigestFormatError(
+            last.number, "no numbered item headings such as `### 1. Title` were found"
+        )
+    title, title_line, intro = _read_prelude(lines[: starts[0]])
+    bodies = [
+        lines[start:end] for start, end in zip(starts, [*starts[1:], len(lines)], strict=True)
+    ]
+    last = bodies[-1]
+    end = next((index for index, line in enumerate(last) if line.matches(RULE)), len(last))
+    bodies[-1], outro = last[:end], last[end + 1 :]
+    items = [_read_item(body, number) for number, body in enumerate(bodies, start=1)]
+    return ParsedDigest(
+        name=name,
+        week=week or _week_of(items, title, title_line),
+        title="" if KOREAN_LABEL.fullmatch(title) else title,
+        intro=intro,
+        outro=_markdown(line for line in outro if not line.matches(RULE)),
+        items=items,
+        line=title_line.number if title_line else 1,
+    )
+
+
+def _read_lines(text):
+    lines, fence, fence_line = [], None, 0
+    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        if CONTROL_CHARACTERS.search(raw):
+            raise DigestFormatError(
+                number, "this line holds control characters; is this a Markdown text file?"
+            )
+        if fence:
+            if re.fullmatch(rf" {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*", raw):
+                fence = None
+            lines.append(_Line(number, raw, code=True))
+            continue
+        if opening := FENCE.match(raw):
+            fence, fence_line = opening.group(1), number
+            lines.append(_Line(number, raw, code=True))
+            continue
+        lines.append(_Line(number, _normalise_links(_drop_line_breaks(raw), number), code=False))
+    if fence:
+        raise DigestFormatError(fence_line, "this code block is never closed")
+    return lines
+
+
+def _drop_line_breaks(text):
+    if not LINE_BREAK_TAG.search(text):
+        return text
+    text = LINE_BREAK_TAG.sub(" ", text).rstrip()
+    return ">" if text.strip() == ">" else text  # a `> </br>` spacer inside a quote
+
+
+def _normalise_links(text, number):
+    def clean(match):
+        group = "url" if match["url"] else "autolink"
+        url = match[group]
+        if not url.lower().startswith(("http://", "https://")):
+            return match[0]  # mailto:, #anchors and relative links stay text, not Links
+        try:
+            normalised = normalize_url(url)
+        except InvalidURL as error:
+            raise DigestFormatError(number, f"the link {url} is not valid: {error}") from None
+        if len(normalised) > URL_MAX_LENGTH:
+            raise DigestFormatError(number, f"a link is longer than {URL_MAX_LENGTH} characters")
+        start, end = match.start(group) - match.start(), match.end(group) - match.start()
+        return match[0][:start] + normalised + match[0][end:]
+
+    return LINK.sub(clean, text)
+
+
+def _read_prelude(lines):
+    headings = [index for index, line in enumerate(lines) if line.matches(TITLE_HEADING)]
+    dropped = set()
+    if len(headings) >= 2:
+        first, second = headings[:2]
+        rule = next((i for i in range(first + 1, second) if lines[i].matches(RULE)), first)
+        dropped.update(range(first, rule + 1))
+    title, title_line = "", None
+    if headings:
+        dropped.add(headings[-1])
+        title_line = lines[headings[-1]]
+        title = title_line.matches(TITLE_HEADING)["text"]
+    intro = _markdown(
+        line for index, line in enumerate(lines) if index not in dropped and not line.matches(RULE)
+    )
+    return title, title_line, intro
+
+
+def _read_item(lines, expected_number):
+    heading = lines[0]
+    match = heading.matches(ITEM_HEADING)
+    number = int(match["number"])
+    if number != expected_number:
+        raise DigestFormatError(
+            heading.number,
+            f"this is item {number} where item {expected_number} was expected; "
+            "is an item missing or misnumbered?",
+        )
+    body = _without_blank_edges([line for line in lines[1:] if not line.matches(RULE)])
+    own_date = _date_line(body[0]) if body else None
+    if own_date:
+        body = _without_blank_edges(body[1:])
+    body, listed_links, tags = _read_trailing_lists(body)
+    summary, commentary = _split_commentary(body)
+    subitems = _subitems(body)
+    dated = own_date or (subitems[0] if subitems else None)
+    if dated is None:
+        raise DigestFormatError(
+            heading.number,
+            f"item {number} has no date line such as `2021년 2월 1일/ [게시물 링크](https://…)` "
+            "under its heading",
+        )
+    return ParsedItem(
+        number=number,
+        title=match["title"].strip(),
+        line=heading.number,
+        posted_on=dated.posted_on,
+        source_url=dated.source_url,
+        summary=_markdown(summary),
+        commentary=_markdown(commentary),
+        links=_unique_links(
+            (link for line in body for link in _links_in(line))
+            if listed_links is None
+            else listed_links,
+            dated.source_url,
+        ),
+        tags=tags,
+        subitems=subitems,
+    )
+
+
+def _date_line(line):
+    match = line.matches(DATE_LINE)
+    if not match:
+        return None
+    rest = match["rest"]
+    link = LINK.fullmatch(rest) if rest else None
+    if rest and not link:
+        if rest.startswith(("[", "<")):
+            raise DigestFormatError(
+                line.number,
+                "the link after the date is incomplete: expected `[게시물 링크](https://…)`",
+            )
+        return None  # a paragraph that happens to start with a date
+    posted_on = _date(match, line.number)
+    if posted_on is None:
+        return None
+    source_url = None
+    if link:
+        source_url = link["url"] or link["autolink"]
+        if not source_url.lower().startswith(("http://", "https://")):
+            raise DigestFormatError(line.number, "the source link must be an http(s) address")
+    return _DateLine(posted_on, source_url)
+
+
+def _date(match, number):
+    if match["ko_year"]:
+        year, month, day = match["ko_year"], match["ko_month"], match["ko_day"]
+    elif match["iso_year"]:
+        year, month, day = match["iso_year"], match["iso_month"], match["iso_day"]
+    else:
+        style = "mdy" if match["mdy_year"] else "dmy"
+        year, day = match[f"{style}_year"], match[f"{style}_day"]
+        month = MONTH_NUMBERS.get(match[f"{style}_month"].lower())
+        if month is None:
+            return None  # "Today 1, 2021" is prose, not a date
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise DigestFormatError(number, f"{match['date']} is not a date that exists") from None
+
+
+def _read_trailing_lists(body):
+    """Peel the optional `주제:` and `링크:` lines off the end of an item (no list: None)."""
+    tags, listed = [], None
+    if body and (match := body[-1].matches(TAGS_LINE)):
+        tags = _tags(match["tags"], body[-1].number)
+        body = _without_blank_edges(body[:-1])
+    match = body[-1].matches(LINKS_LINE) if body else None
+    if match and (
+        match["links"].lower() in NO_LINKS
+        or LINK_SEPARATORS.fullmatch(LINK.sub("", match["links"]))
+    ):
+        listed = list(_links_in(body[-1]))
+        body = _without_blank_edges(body[:-1])
+    return body, listed, tags
+
+
+def _tags(text, number):
+    names, seen = [], set()
+    for name in (tag.lstrip("#").strip() for tag in parse_tags(text)):
+        if len(name) > TAG_MAX_LENGTH:
+            raise DigestFormatError(number, f"a topic is longer than {TAG_MAX_LENGTH} characters")
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
+
+
+def _split_commentary(body):
+    for index, line in enumerate(body):
+        if not line.code and line.text.strip() == COMMENTARY_MARKER:
+            return body[:index], body[index + 1 :]
+    blocks = _blocks(body)
+    if len(blocks) >= 2 and _is_prose(blocks[-1]):
+        start = body.index(blocks[-1][0])
+        return body[:start], body[start:]
+    return body, []
+
+
+def _blocks(lines):
+    blocks, current = [], []
+    for line in lines:
+        if line.blank:
+            if current:
+                blocks.append(current)
+            current = []
+        else:
+            current.append(line)
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _is_prose(block):
+    first = block[0]
+    return not first.code and not NOT_PROSE.match(first.text) and _date_line(first) is None
+
+
+def _subitems(lines):
+    subitems = []
+    for index, line in enumerate(lines):
+        if not (match := line.matches(SUBITEM_HEADING)):
+            continue
+        following = next((other for other in lines[index + 1 :] if not other.blank), None)
+        if following and (dated := _date_line(following)):
+            subitems.append(
+                ParsedSubItem(
+                    number=int(match["number"]),
+                    title=match["title"].strip(),
+                    posted_on=dated.posted_on,
+                    source_url=dated.source_url,
+                    line=line.number,
+                )
+            )
+    return subitems
+
+
+def _links_in(line):
+    if line.code:
+        return
+    for match in LINK.finditer(line.text):
+        url = match["url"] or match["autolink"]
+        if url.lower().startswith(("http://", "https://")):
+            label = (match["label"] or "").strip()
+            if len(label) > LABEL_MAX_LENGTH:
+                label = label[: LABEL_MAX_LENGTH - 1] + "…"
+            yield ParsedLink(url=url, label=label)
+
+
+def _unique_links(links, source_url):
+    seen, unique = {source_url}, []
+    for link in links:
+        if link.url not in seen:
+            seen.add(link.url)
+            unique.append(link)
+    return unique
+
+
+def _week_of(items, title, title_line):
+    counts = Counter(IsoWeek.of(item.posted_on) for item in items)
+    dated = min(counts, key=lambda week: (-counts[week], week))
+    label = KOREAN_LABEL.search(title)
+    if label:
+        try:
+            named = IsoWeek.from_month_week(
+                int(label["year"]), int(label["month"]), int(label["number"])
+            )
+        except ValueError:
+            raise DigestFormatError(
+                title_line.number, f"{label[0]} is not a week that exists"
+            ) from None
+        if named != dated:
+            raise DigestFormatError(
+                title_line.number,
+                f"the heading says {label[0]} ({named.iso_label}) but most items are dated in "
+                f"{dated.iso_label} ({dated.korean_label}); correct one or pass --week",
+            )
+    return dated
+
+
+def _without_blank_edges(lines):
+    start = next((index for index, line in enumerate(lines) if not line.blank), len(lines))
+    end = len(lines)
+    while end > start and lines[end - 1].blank:
+        end -= 1
+    return lines[start:end]
+
+
+def _markdown(lines):
+    """Lines back to Markdown text, blank runs collapsed (fenced code kept exactly)."""
+    text, previous_blank = [], True
+    for line in lines:
+        if line.blank:
+            if not previous_blank:
+                text.append("")
+            previous_blank = True
+        else:
+            text.append(line.text)
+            previous_blank = False
+    while text and text[-1] == "":
+        text.pop()
+    return "\n".join(text)

@@ -1,0 +1,68 @@
+import argparse
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.importing import DigestFormatError, decode, parse_digest
+from archive.services import import_digest
+from digest.weeks import IsoWeek
+
+
+def iso_week(value):
+    try:
+        return IsoWeek.from_iso_label(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Import weekly round-ups written as Markdown blog posts: each file becomes a draft week "
+        "with its posts and links. archive/importing.py describes the format."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        parser.add_argument(
+            "--week",
+            type=iso_week,
+            help="The ISO week (2021-W05) of a single file, instead of the one its dates give.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Print what would be created; write nothing."
+        )
+        parser.add_argument(
+            "--publish", action="store_true", help="Publish the weeks and their posts."
+        )
+
+    def handle(self, *, files, week, dry_run, publish, **options):
+        if week and len(files) > 1:
+            raise CommandError("--week names the week of one file; import such files one by one.")
+        for number, path in enumerate(files, start=1):
+            self.stdout.write(f"[{number}/{len(files)}] {path}")
+            try:
+                parsed = parse_digest(decode(path.read_bytes(), str(path)), str(path), week)
+                report = import_digest(parsed, publish=publish, dry_run=dry_run)
+            except (OSError, DigestFormatError) as error:
+                kept = " (the files before it were)" if number > 1 and not dry_run else ""
+                reason = f"{path}: {error.strerror}" if isinstance(error, OSError) else error
+                raise CommandError(f"{reason}\nNothing of {path} was imported{kept}.") from None
+            self.describe(report, dry_run)
+
+    def describe(self, report, dry_run):
+        created = "would be created" if dry_run else "created"
+        week = report.week
+        state = f"new week, {created}" if report.digest_created else "week already there"
+        self.stdout.write(f"  {week.iso_label} ({week.korean_label}): {state}")
+        for number, post in enumerate(report.posts, start=1):
+            if post.created:
+                links = f"{post.links} link" + ("" if post.links == 1 else "s")
+                self.stdout.write(f"  + {number}. {post.title} ({post.posted_on}, {links})")
+            else:
+                self.stdout.write(f"  = {number}. {post.title}: already there, left as it is")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"  {report.posts_created} of {len(report.posts)} posts {created}, "
+                f"{report.links_created} new links"
+            )
+        )

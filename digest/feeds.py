@@ -1,0 +1,399 @@
+"""Subscribers' feeds: weeks, posts and topics, in RSS 2.0 and Atom 1.0 (weeks also in JSON Feed).
+
+Entries come from `.published()` QuerySets only, with a fixed number of queries whatever their
+number. Every URL is absolute from SITE_URL, so a cached feed is the same whichever host name
+served it. Entry ids are tag: URIs made of the site's host, the creation date and the primary
+key: editing a title or a slug never makes a reader see an entry twice. Text passes through
+`xml_text`, because a curator can paste characters that XML cannot carry. Freshness and caching
+are `digest.freshness`'s job; `digest/urls.py` wraps every feed in it.
+"""
+
+import json
+import re
+from datetime import UTC
+from html import unescape
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Count, Prefetch
+from django.db.models.functions import Greatest, Lower
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import feedgenerator
+from django.utils.encoding import iri_to_uri
+from django.utils.html import escape
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from taggit.models import Tag
+
+from archive.models import Post, PostLink
+from digest import freshness
+from digest.models import WeeklyDigest
+
+LATEST_WEEKS = 20
+LATEST_POSTS = 50
+
+# Everything outside XML 1.0's Char production: C0 controls but tab and newlines, lone
+# surrogates, U+FFFE and U+FFFF.
+XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# An opening <a> tag of sanitised HTML: its attributes are always double-quoted, and text can hold
+# no raw "<", so an href found inside one is a real attribute.
+ANCHOR_TAG = re.compile(r'<a\s(?:[^>"]|"[^"]*")*>')
+HREF = re.compile(r'(\shref=")([^"]*)(")')
+
+
+def xml_text(value):
+    """The text without the characters that would make an XML document invalid."""
+    return XML_ILLEGAL.sub("", value)
+
+
+def absolute_url(path):
+    return settings.SITE_URL + path
+
+
+def absolutize_links(html, base_url):
+    """Resolve every relative href against the page the HTML appears on: feeds have no base URL."""
+
+    def resolve(href):
+        return href[1] + escape(urljoin(base_url, unescape(href[2]))) + href[3]
+
+    return ANCHOR_TAG.sub(lambda tag: HREF.sub(resolve, tag[0]), html).strip()
+
+
+def entry_id(obj, kind):
+    """A tag: URI (RFC 4151) that survives any edit of the title or slug."""
+    host = urlsplit(settings.SITE_URL).hostname
+    created = obj.created.astimezone(UTC).date()
+    return f"tag:{host},{created:%Y-%m-%d}:/{kind}/{obj.pk}"
+
+
+def curator_name(user):
+    # Full names only: usernames are login names, not for the public.
+    return user.get_full_name() if user else ""
+
+
+def topic_path(tag):
+    try:
+        return reverse("digest:topic", kwargs={"slug": tag.slug})
+    except NoReverseMatch:  # until the readers' site adds its topic pages
+        return iri_to_uri(f"/topics/{tag.slug}/")
+
+
+def visible_posts():
+    """Published posts with all a feed shows of them, in four queries whatever their number."""
+    return (
+        Post.objects.published()
+        # When readers could first see it: a post published ahead of its week waits for the week.
+        .annotate(visible_since=Greatest("published_at", "digest__published_at"))
+        .select_related("curator", "source", "digest")
+        .prefetch_related("tags", Prefetch("post_links", PostLink.objects.select_related("link")))
+    )
+
+
+def published_topics():
+    """Topics with at least one published post, with that count, by name."""
+    return (
+        Tag.objects.filter(archive_taggedpost_items__content_object__in=Post.objects.published())
+        .annotate(post_count=Count("archive_taggedpost_items"))
+        .order_by(Lower("name"), "pk")
+    )
+
+
+# Feed documents. Text is made XML-safe as it comes in, so every format gets clean values.
+
+
+def _xml_safe(value):
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, list | tuple):
+        return [_xml_safe(part) for part in value]
+    return value
+
+
+class JuganFeedMixin:
+    """Clean text on the way in, and date the document with the response's Last-Modified."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = {key: _xml_safe(value) for key, value in self.feed.items()}
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        self.items[-1] = {key: _xml_safe(value) for key, value in self.items[-1].items()}
+
+    def latest_post_date(self):
+        # The site's Last-Modified: the same in the document and the header, even for no entries.
+        return self.feed["updated"]
+
+
+class RssFeed(JuganFeedMixin, feedgenerator.Rss201rev2Feed):
+    """RSS 2.0 with the full HTML in content:encoded; description keeps the summary."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content"])
+
+
+class AtomFeed(JuganFeedMixin, feedgenerator.Atom1Feed):
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+class JsonFeed(JuganFeedMixin, feedgenerator.SyndicationFeed):
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) from the same entries."""
+
+    content_type = "application/feed+json; charset=utf-8"
+
+    def write(self, outfile, encoding):
+        document = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": self.feed["title"],
+            "home_page_url": self.feed["link"],
+            "feed_url": self.feed["feed_url"],
+            "description": self.feed["description"],
+            "language": self.feed["language"],
+            "authors": [{"name": self.feed["author_name"]}],
+            "items": [
+                {
+                    "id": item["unique_id"],
+                    "url": item["link"],
+                    "title": item["title"],
+                    "content_html": item["content"],
+                    "date_published": feedgenerator.rfc3339_date(item["pubdate"]),
+                    "date_modified": feedgenerator.rfc3339_date(item["updateddate"]),
+                    "authors": [{"name": item["author_name"]}],
+                    "tags": item["categories"],
+                }
+                for item in self.items
+            ],
+        }
+        outfile.write(json.dumps(document, ensure_ascii=False))
+
+
+# What every feed shares, then what weeks and posts each put in an entry.
+
+
+class SiteFeed(Feed):
+    item_guid_is_permalink = False  # a tag: URI, not an address
+
+    def __init__(self, feed_type=RssFeed):
+        self.feed_type = feed_type
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["feed_url"] = feed.feed["id"] = absolute_url(iri_to_uri(request.path))
+        feed.feed["updated"] = freshness.for_request(request).last_modified
+        return feed
+
+    def link(self):
+        return absolute_url(reverse("digest:home"))
+
+    def author_name(self):
+        return settings.SITE_NAME
+
+    def item_extra_kwargs(self, item):
+        return {"content": self.item_content(item)}
+
+
+class WeekEntries:
+    def item_title(self, digest):
+        return digest.display_title
+
+    def item_link(self, digest):
+        return absolute_url(digest.get_absolute_url())
+
+    def item_guid(self, digest):
+        return entry_id(digest, "weeks")
+
+    def item_pubdate(self, digest):
+        return digest.published_at
+
+    def item_updateddate(self, digest):
+        posts = digest.visible_posts
+        return max(
+            [digest.updated, digest.published_at]
+            + [post.updated for post in posts]
+            + [post.visible_since for post in posts]
+        )
+
+    def item_author_name(self, digest):
+        names = dict.fromkeys(curator_name(post.curator) for post in digest.visible_posts)
+        return ", ".join(name for name in names if name) or settings.SITE_NAME
+
+    def item_categories(self, digest):
+        return list(
+            dict.fromkeys(tag.name for post in digest.visible_posts for tag in post.tags.all())
+        )
+
+    def item_description(self, digest):
+        html = render_to_string("digest/feeds/week_summary.html", {"digest": digest})
+        return absolutize_links(html, self.item_link(digest))
+
+    def item_content(self, digest):
+        html = render_to_string("digest/feeds/week.html", {"digest": digest})
+        return absolutize_links(html, self.item_link(digest))
+
+
+class PostEntries:
+    def item_title(self, post):
+        return post.title
+
+    def item_link(self, post):
+        return absolute_url(post.get_absolute_url())
+
+    def item_guid(self, post):
+        return entry_id(post, "posts")
+
+    def item_pubdate(self, post):
+        return post.visible_since
+
+    def item_updateddate(self, post):
+        return max(post.updated, post.visible_since)
+
+    def item_author_name(self, post):
+        return curator_name(post.curator) or settings.SITE_NAME
+
+    def item_categories(self, post):
+        return [tag.name for tag in post.tags.all()]
+
+    def item_description(self, post):
+        return absolutize_links(post.summary_html, self.item_link(post))
+
+    def item_content(self, post):
+        html = render_to_string("digest/feeds/post.html", {"post": post, "with_week": True})
+        return absolutize_links(html, self.item_link(post))
+
+
+class WeeksFeed(WeekEntries, SiteFeed):
+    def title(self):
+        return settings.SITE_NAME
+
+    def description(self):
+        return gettext("Every published week in full: the community's links, curated.")
+
+    subtitle = description
+
+    def items(self):
+        posts = visible_posts().in_digest_order()
+        return (
+            WeeklyDigest.objects.published()
+            .newest_first()
+            .prefetch_related(Prefetch("posts", posts, to_attr="visible_posts"))[:LATEST_WEEKS]
+        )
+
+
+class PostsFeed(PostEntries, SiteFeed):
+    def title(self):
+        return gettext("%(site)s: posts") % {"site": settings.SITE_NAME}
+
+    def description(self):
+        return gettext("Every post as soon as it is published, before its week is complete.")
+
+    subtitle = description
+
+    def items(self):
+        return visible_posts().order_by("-visible_since", "-pk")[:LATEST_POSTS]
+
+
+class TopicFeed(PostEntries, SiteFeed):
+    def get_object(self, request, slug):
+        # Any existing topic has a feed, empty until a post on it is published; others are 404.
+        return Tag.objects.get(slug=slug)
+
+    def title(self, tag):
+        return gettext("%(site)s: %(topic)s") % {"site": settings.SITE_NAME, "topic": tag.name}
+
+    def description(self, tag):
+        return gettext("Posts on the topic “%(topic)s”, newest first.") % {"topic": tag.name}
+
+    subtitle = description
+
+    def link(self, tag):
+        return absolute_url(topic_path(tag))
+
+    def items(self, tag):
+        return visible_posts().filter(tags=tag).order_by("-visible_since", "-pk")[:LATEST_POSTS]
+
+
+# Discovery: a page listing every feed and an OPML file of them.
+
+SITE_FEEDS = (
+    (
+        _("Weekly digests"),
+        _("One entry per week, with the whole week in it."),
+        (("RSS", "digest:feed"), ("Atom", "digest:feed_atom"), ("JSON Feed", "digest:feed_json")),
+    ),
+    (
+        _("Posts"),
+        _("One entry per post, as soon as it is published."),
+        (("RSS", "digest:post_feed"), ("Atom", "digest:post_feed_atom")),
+    ),
+)
+
+
+def site_feeds():
+    return [
+        {
+            "title": title,
+            "description": description,
+            "formats": [
+                {
+                    "name": name,
+                    "slug": url_name.split(":")[1],
+                    "url": absolute_url(reverse(url_name)),
+                }
+                for name, url_name in formats
+            ],
+        }
+        for title, description, formats in SITE_FEEDS
+    ]
+
+
+def topic_feeds():
+    topics = list(published_topics())
+    for topic in topics:
+        topic.name = xml_text(topic.name)
+        topic.page_url = absolute_url(topic_path(topic))
+        topic.rss_url = absolute_url(reverse("digest:topic_feed", kwargs={"slug": topic.slug}))
+        topic.atom_url = absolute_url(
+            reverse("digest:topic_feed_atom", kwargs={"slug": topic.slug})
+        )
+    return topics
+
+
+class FeedsView(TemplateView):
+    template_name = "digest/feeds.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            site_feeds=site_feeds(),
+            topics=topic_feeds(),
+            opml_url=absolute_url(reverse("digest:feeds_opml")),
+            **kwargs,
+        )
+
+
+def opml(request):
+    """OPML 2.0 (http://opml.org/spec2.opml): the site's feeds and every topic's, to import at once."""
+    content = render_to_string(
+        "digest/feeds.opml",
+        {
+            "site_name": xml_text(settings.SITE_NAME),
+            "home_url": absolute_url(reverse("digest:home")),
+            "site_feeds": site_feeds(),
+            "topics_title": gettext("Topics"),
+            "topics": topic_feeds(),
+            "modified": feedgenerator.rfc2822_date(freshness.for_request(request).last_modified),
+        },
+    )
+    return HttpResponse(content, content_type="text/x-opml; charset=utf-8")

@@ -1,0 +1,175 @@
+"""How fresh the public content is: one small query that answers conditional GETs and names caches.
+
+Readers' feeds (and later pages) are polled far more often than the content changes, so a view
+wrapped in `cached_until_changed` first asks one question, in ONE indexed SQL query:
+
+* `ContentVersion` — a single row whose number goes up on every change a reader could see.
+  Signal receivers (connected in `DigestConfig.ready()`) bump it on save and delete of posts,
+  weeks, links, a post's links and topics, topics themselves and users (a curator's name is shown
+  as the author). It lives in the database, not the cache, so that every app server agrees on it
+  whatever cache it runs (local memory included), and the bump commits or rolls back together
+  with the change. Code that writes with `QuerySet.update()` or `bulk_create()` sends no signal
+  and must call `bump()` itself.
+* The latest publication time that has come (`published_at <= now` among published posts and
+  weeks). It catches what no signal can: a scheduled post or week becoming visible as time
+  passes. (The "post AND its week" rule needs no join here: whenever any item becomes visible
+  through time, the item whose time has just come raises this maximum.)
+
+From those two the view derives an ETag and a Last-Modified date. A request whose
+`If-None-Match`/`If-Modified-Since` matches gets a 304 with no body after that single query.
+Any other request looks the full response up in Django's cache under a key made of the URL and
+the ETag, so a change (or a publication time passing) simply makes the old entries unreachable:
+nothing is deleted, no cached response can outlive the state it was rendered from, and the cache
+timeout (`CACHE_SECONDS`) only bounds memory. The state is read before the content, and both
+only move forward, so a response is never older than the key it is stored under.
+
+Responses must depend on nothing but the URL, the language and the public content: never cache
+per-user output (a staff preview, a CSRF token) with this decorator.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models import F, Subquery
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from taggit.models import Tag
+
+from archive.models import CuratedQuerySet, Link, Post, PostLink, TaggedPost
+from digest.models import ContentVersion, WeeklyDigest
+
+VERSION_ROW = 1
+CACHE_PREFIX = "fresh"
+
+
+def bump():
+    """Record that something a reader could see has changed."""
+    now = timezone.now()
+    rows = ContentVersion.objects.filter(pk=VERSION_ROW).update(
+        number=F("number") + 1, changed_at=now
+    )
+    if not rows:
+        ContentVersion.objects.get_or_create(
+            pk=VERSION_ROW, defaults={"number": 1, "changed_at": now}
+        )
+
+
+@dataclass(frozen=True)
+class Freshness:
+    version: int
+    changed_at: datetime
+    latest_publication: datetime | None
+
+    @property
+    def last_modified(self) -> datetime:
+        if self.latest_publication is None:
+            return self.changed_at
+        return max(self.changed_at, self.latest_publication)
+
+    def fingerprint(self, language: str) -> str:
+        """Names one rendering of the content: the ETag, and part of the cache key."""
+        state = f"{self.version}|{self.changed_at.isoformat()}|{self.latest_publication}|{language}"
+        return hashlib.md5(state.encode(), usedforsecurity=False).hexdigest()
+
+
+def _latest_publication(model):
+    due = model.objects.filter(CuratedQuerySet.published_q()).order_by("-published_at")
+    return Subquery(due.values("published_at")[:1])
+
+
+def current() -> Freshness:
+    """The content's state, in one query (two plus a write only on a database never bumped)."""
+    row = (
+        ContentVersion.objects.filter(pk=VERSION_ROW)
+        .annotate(
+            latest_post=_latest_publication(Post),
+            latest_week=_latest_publication(WeeklyDigest),
+        )
+        .values_list("number", "changed_at", "latest_post", "latest_week")
+        .first()
+    )
+    if row is None:
+        bump()
+        return current()
+    number, changed_at, *publications = row
+    due = [moment for moment in publications if moment is not None]
+    return Freshness(number, changed_at, max(due, default=None))
+
+
+def for_request(request) -> Freshness:
+    """The state once per request, so a view can reuse what its decorator already asked."""
+    if not hasattr(request, "_freshness"):
+        request._freshness = current()
+    return request._freshness
+
+
+def cached_until_changed(view):
+    """ETag, Last-Modified, 304s and a shared response cache for a public GET view."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        state = for_request(request)
+        fingerprint = state.fingerprint(translation.get_language())
+        etag = f'"{fingerprint}"'
+        last_modified = int(state.last_modified.timestamp())
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if response is None:
+            response = _cached_response(request, fingerprint, view, args, kwargs)
+        if response.status_code in (200, 304):
+            response.headers["ETag"] = etag
+            response.headers["Last-Modified"] = http_date(last_modified)
+        return response
+
+    return wrapper
+
+
+def _cached_response(request, fingerprint, view, args, kwargs):
+    url = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    key = f"{CACHE_PREFIX}:{url}:{fingerprint}"
+    cached = cache.get(key)
+    if cached is not None:
+        content, content_type = cached
+        return HttpResponse(content, content_type=content_type)
+    response = view(request, *args, **kwargs)
+    if response.status_code == 200 and not response.streaming:
+        cache.set(key, (response.content, response["Content-Type"]), settings.CACHE_SECONDS)
+    return response
+
+
+def _content_changed(sender, **kwargs):
+    bump()
+
+
+def _links_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        bump()
+
+
+def _user_changed(sender, update_fields=None, **kwargs):
+    # Logging in saves last_login, which no reader sees; anything else may rename a curator.
+    if update_fields is None or set(update_fields) - {"last_login"}:
+        bump()
+
+
+def watch_content():
+    """Bump the version whenever a model a reader sees is written. Called once, at startup."""
+    for model in (Post, WeeklyDigest, Link, PostLink, TaggedPost, Tag):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _content_changed, sender=model, dispatch_uid=f"freshness-{model.__name__}"
+            )
+    # post.links.add() writes PostLink rows in bulk, without post_save; taggit sends post_save.
+    m2m_changed.connect(_links_changed, sender=Post.links.through, dispatch_uid="freshness-links")
+    user = get_user_model()
+    post_save.connect(_user_changed, sender=user, dispatch_uid="freshness-user")
+    post_delete.connect(_content_changed, sender=user, dispatch_uid="freshness-user")

@@ -1,0 +1,235 @@
+import io
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
+
+from archive.models import Link, Post, PostLink, Status
+from digest.export import digest_markdown
+from digest.models import WeeklyDigest
+from tests.factories import make_digest, make_link, make_post, make_published_week, make_user
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def snapshot():
+    """Everything a round trip must keep, independent of row ids and creation times."""
+    return [
+        {
+            "week": (digest.year, digest.week),
+            "title": digest.title,
+            "intro": digest.intro,
+            "outro": digest.outro,
+            "posts": [
+                {
+                    "title": post.title,
+                    "posted_on": post.posted_on,
+                    "source": post.source.normalized_url if post.source else None,
+                    "summary": post.summary,
+                    "commentary": post.commentary,
+                    "links": [(pl.label, pl.link.normalized_url) for pl in post.post_links.all()],
+                    "tags": sorted(post.tags.names()),
+                }
+                for post in digest.posts.in_digest_order()
+            ],
+        }
+        for digest in WeeklyDigest.objects.order_by("year", "week")
+    ]
+
+
+def export_wipe_and_import(tmp_path):
+    digest = WeeklyDigest.objects.get()
+    path = tmp_path / f"{digest.iso_label}.md"
+    path.write_text(digest_markdown(digest, digest.posts.all()), encoding="utf-8")
+    for model in (Post, Link, WeeklyDigest, Tag):
+        model.objects.all().delete()
+    call_command("import_digest", str(path), stdout=io.StringIO())
+    return path.read_text(encoding="utf-8")
+
+
+def make_awkward_week():
+    """A factory week plus posts whose text the importer could not split or link by itself."""
+    digest = make_published_week(title="", intro="이번 주 소개\n\n> 인용", outro="다음 주에 만나요")
+    make_post(
+        title="요약만 두 문단",
+        digest=digest,
+        position=10,
+        posted_on=date(2021, 2, 4),
+        summary="첫 문단.\r\n\r\n둘째 문단도 요약입니다.",
+        links=["https://example.com/first", "https://example.com/second"],
+    )
+    make_post(
+        title="코멘트만",
+        digest=digest,
+        position=11,
+        posted_on=date(2021, 2, 6),
+        commentary="요약 없이 코멘트만 [참고](https://example.com/ref) 있습니다.",
+        tags=["machine learning", "NLP"],
+    )
+    post = make_post(
+        title="링크 순서가 본문과 다른 글",
+        digest=digest,
+        position=12,
+        posted_on=date(2021, 2, 7),
+        source=make_link("https://www.facebook.com/groups/TensorFlowKR/permalink/42/"),
+        summary="[뒤](https://example.com/b) 그리고 [앞](https://example.com/a)",
+    )
+    for position, (url, label) in enumerate(
+        [("https://example.com/a", "앞"), ("https://example.com/b", "뒤")]
+    ):
+        PostLink.objects.create(
+            post=post, link=Link.objects.for_url(url), label=label, position=position
+        )
+    return digest
+
+
+def test_a_factory_week_survives_export_and_import(tmp_path):
+    make_awkward_week()
+    before = snapshot()
+
+    export_wipe_and_import(tmp_path)
+
+    after = snapshot()
+    # Windows line endings from the admin's text areas are the one thing that changes.
+    before[0]["posts"][3]["summary"] = before[0]["posts"][3]["summary"].replace("\r\n", "\n")
+    assert after == before
+    assert len(after[0]["posts"]) == 6
+
+
+def test_the_sample_survives_import_export_and_import_again(tensorflowkr_sample, tmp_path):
+    call_command("import_digest", str(tensorflowkr_sample), stdout=io.StringIO())
+    before = snapshot()
+
+    exported = export_wipe_and_import(tmp_path)
+
+    assert snapshot() == before
+    # The hand-written shape needs no markers: no link lists, no commentary markers.
+    assert "<!-- commentary -->" not in exported and "\n링크: " not in exported
+    digest = WeeklyDigest.objects.get()
+    assert digest_markdown(digest, digest.posts.all()) == exported
+
+
+def test_the_korean_fixture_survives_import_export_and_import_again(tmp_path):
+    call_command("import_digest", str(FIXTURES / "round-up-ko.md"), stdout=io.StringIO())
+    before = snapshot()
+
+    export_wipe_and_import(tmp_path)
+
+    assert snapshot() == before
+
+
+def test_the_export_has_the_shape_of_the_hand_written_round_ups(tmp_path):
+    call_command("import_digest", str(FIXTURES / "round-up-ko.md"), stdout=io.StringIO())
+    digest = WeeklyDigest.objects.get()
+
+    lines = digest_markdown(digest, digest.posts.all()).splitlines()
+
+    assert lines[0] == "# 🌱이번 주의 머신러닝 소식(2022년 3월 2주차)"
+    assert lines[2].startswith("> 이번 주에도")
+    assert [line for line in lines if line.startswith("###")] == [
+        "### 1. 한국어 문장 임베딩 모델 공개",
+        "### 2. 논문 구현 모음(Diffusion, ViT)",
+        "### 3. 음성 인식 데이터셋 공개",
+    ]
+    first = lines.index("### 1. 한국어 문장 임베딩 모델 공개")
+    assert lines[first + 2] == (
+        "2022년 3월 7일/ [게시물 링크]"
+        "(https://m.facebook.com/groups/TensorFlowKR/permalink/2000000000000001/)"
+    )
+    # Sub-items give the date: no date line of the item's own, as in the original.
+    second = lines.index("### 2. 논문 구현 모음(Diffusion, ViT)")
+    assert lines[second + 2] == "이번 주에는 구현 글이 두 편 올라왔습니다."
+    assert lines.count("---") == 4  # before each item and before the outro
+    assert lines[-1] == "읽어 주셔서 고맙습니다:)"
+
+
+def test_factory_links_and_topics_are_written_as_lines():
+    digest = make_published_week(posts=1)
+    post = digest.posts.get()
+
+    text = digest_markdown(digest, digest.posts.all())
+
+    urls = [pl.link.normalized_url for pl in post.post_links.all()]
+    assert f"\n\n링크: <{urls[0]}> · <{urls[1]}>\n\n주제: NLP, 자연어처리\n" in text
+    assert text.startswith("# 2021년 2월 1주차\n\n---\n\n### 1. ")
+
+
+def test_a_published_week_is_public_as_markdown(client):
+    digest = make_published_week()
+    hidden = make_post(title="아직 초안인 글", digest=digest)
+
+    response = client.get("/2021/w05.md")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    text = response.content.decode("utf-8")
+    assert text == digest_markdown(digest, digest.posts.published())
+    assert text.count("\n### ") == 3
+    assert hidden.title not in text
+    assert reverse("digest:week_markdown", kwargs={"year": 2021, "week": 5}) == "/2021/w05.md"
+
+
+@pytest.mark.parametrize(
+    "week",
+    [
+        pytest.param({}, id="draft"),
+        pytest.param(
+            {"status": Status.PUBLISHED, "published_at": timezone.now() + timedelta(days=1)},
+            id="scheduled",
+        ),
+    ],
+)
+def test_weeks_readers_cannot_see_are_not_public_as_markdown(client, week):
+    make_digest(**week)
+
+    assert client.get("/2021/w05.md").status_code == 404
+
+
+def test_a_staff_member_does_not_see_drafts_through_the_public_markdown(staff_client):
+    make_digest()
+
+    assert staff_client.get("/2021/w05.md").status_code == 404
+
+
+def test_weeks_that_do_not_exist_are_not_found(client):
+    assert client.get("/2021/w54.md").status_code == 404
+    assert client.get("/2021/w07.md").status_code == 404
+
+
+def run_admin_action(client, *digests):
+    return client.post(
+        reverse("admin:digest_weeklydigest_changelist"),
+        {"action": "download_markdown", "_selected_action": [digest.pk for digest in digests]},
+    )
+
+
+def test_the_admin_downloads_a_draft_week_as_markdown(client):
+    client.force_login(make_user("admin", superuser=True))
+    digest = make_digest(title="초안 주간")
+    make_post(title="초안 글", digest=digest)
+
+    response = run_admin_action(client, digest)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="2021-W05.md"'
+    assert "### 1. 초안 글" in response.content.decode("utf-8")
+
+
+def test_the_admin_downloads_several_weeks_as_a_zip(client):
+    client.force_login(make_user("admin", superuser=True))
+    weeks = [make_digest(week=5), make_digest(week=6)]
+
+    response = run_admin_action(client, *weeks)
+
+    assert response["Content-Disposition"] == 'attachment; filename="weeks.zip"'
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert archive.namelist() == ["2021-W05.md", "2021-W06.md"]
+        assert archive.read("2021-W06.md").decode("utf-8") == "# 2021년 2월 2주차\n"

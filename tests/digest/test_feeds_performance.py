@@ -1,0 +1,80 @@
+"""Feeds are polled every few minutes: their query counts are pinned here.
+
+A full response runs the same queries for one entry as for many; a cached response and a 304
+run the one query that asks how fresh the content is.
+"""
+
+import pytest
+
+from tests.factories import make_digest, make_link, make_post, make_user
+
+pytestmark = pytest.mark.django_db
+
+# freshness + weeks + their posts + tags + links; freshness + posts + tags + links;
+# freshness + topic + posts + tags + links; freshness + topics.
+FULL_RESPONSE_QUERIES = {
+    "/feed/": 5,
+    "/feed/atom/": 5,
+    "/feed.json": 5,
+    "/feed/posts/": 4,
+    "/feed/posts/atom/": 4,
+    "/topics/자연어처리/feed/": 5,
+    "/topics/자연어처리/feed/atom/": 5,
+    "/feeds.opml": 2,
+}
+FEEDS = list(FULL_RESPONSE_QUERIES)
+
+
+def publish(weeks, posts_per_week, links_per_post=3):
+    curator = make_user("curator", curator=True)
+    for number in range(1, weeks + 1):
+        digest = make_digest(week=number, published=True, intro="[이전 주](/2021/w01/)")
+        for position in range(posts_per_week):
+            make_post(
+                digest=digest,
+                published=True,
+                position=position,
+                curator=curator,
+                source=make_link(),
+                summary="> 한국어 모델 [링크](/posts/x/)",
+                tags=["NLP", "자연어처리", f"topic-{position}"],
+                links=[make_link().url for _ in range(links_per_post)],
+            )
+
+
+@pytest.mark.parametrize("size", [(1, 1), (4, 8)], ids=["one entry", "32 posts in 4 weeks"])
+@pytest.mark.parametrize("url", FEEDS)
+def test_a_full_response_runs_the_same_queries_whatever_the_number_of_entries(
+    client, django_assert_num_queries, url, size
+):
+    publish(*size)  # a new state, so nothing is cached for it yet
+
+    with django_assert_num_queries(FULL_RESPONSE_QUERIES[url]):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_a_cached_response_runs_one_query(client, django_assert_max_num_queries, url):
+    publish(2, 5)
+    first = client.get(url)
+
+    with django_assert_max_num_queries(1):
+        again = client.get(url)
+    assert again.content == first.content
+
+
+@pytest.mark.parametrize("header", ["if-none-match", "if-modified-since"])
+@pytest.mark.parametrize("url", FEEDS)
+def test_not_modified_runs_one_query_and_sends_no_body(
+    client, django_assert_max_num_queries, url, header
+):
+    publish(2, 5)
+    first = client.get(url)
+    validator = first["ETag"] if header == "if-none-match" else first["Last-Modified"]
+
+    with django_assert_max_num_queries(1):
+        response = client.get(url, headers={header: validator})
+    assert (response.status_code, response.content) == (304, b"")
+    assert response["ETag"] == first["ETag"]
+    assert response["Last-Modified"] == first["Last-Modified"]
