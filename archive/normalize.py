@@ -43,6 +43,19 @@ TRACKING_PARAMETERS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "__hs")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Hosts that serve the same pages under another name (the mobile share sheet gives
+# m.facebook.com, the desktop address bar www.facebook.com): one name per target.
+HOST_ALIASES = {
+    "facebook.com": "www.facebook.com",
+    "m.facebook.com": "www.facebook.com",
+    "mobile.facebook.com": "www.facebook.com",
+    "youtube.com": "www.youtube.com",
+    "m.youtube.com": "www.youtube.com",
+    "www.github.com": "github.com",
+    "www.arxiv.org": "arxiv.org",
+    "www.huggingface.co": "huggingface.co",
+    "www.paperswithcode.com": "paperswithcode.com",
+}
 # Characters left as they are in a path or query; everything else is percent-encoded, so a
 # Korean path pasted raw and the same path pasted encoded normalise alike.
 PATH_SAFE = "/:@!$&'()*+,;=-._~%"
@@ -74,6 +87,7 @@ def normalize_url(url: str) -> str:
         host = host.encode("idna").decode("ascii").lower()
     except UnicodeError:
         raise InvalidURL(_("The host name %(host)s is not valid.") % {"host": host}) from None
+    host = HOST_ALIASES.get(host, host)
     if ":" in host:  # an IPv6 literal keeps its brackets
         host = f"[{host}]"
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
