@@ -5,6 +5,7 @@ belongs to the month that holds its Thursday and is numbered within that month, 
 uses to give a week its year.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,6 +24,8 @@ ENGLISH_MONTHS = (
     "Dec",
 )
 
+ISO_LABEL = re.compile(r"(?P<year>\d{4})-?W(?P<week>\d{1,2})", re.IGNORECASE)
+
 
 @dataclass(frozen=True, order=True)
 class IsoWeek:
@@ -39,6 +42,14 @@ class IsoWeek:
     def of(cls, day: date) -> "IsoWeek":
         year, week, _weekday = day.isocalendar()
         return cls(year, week)
+
+    @classmethod
+    def from_iso_label(cls, label: str) -> "IsoWeek":
+        """`2021-W05` (or `2021W5`, `2021-w05`) as a week."""
+        match = ISO_LABEL.fullmatch(label.strip())
+        if not match:
+            raise ValueError(f"{label!r} is not an ISO week such as 2021-W05")
+        return cls(int(match["year"]), int(match["week"]))
 
     @property
     def start(self) -> date:
