@@ -46,6 +46,14 @@ class CuratedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(self.published_q())
 
+    def publish(self):
+        """Publish every row; a row published before keeps its first publication time."""
+        self.filter(published_at__isnull=True).update(published_at=timezone.now())
+        return self.update(status=Status.PUBLISHED)
+
+    def unpublish(self):
+        return self.update(status=Status.DRAFT)
+
 
 class Curated(models.Model):
     """Something a curator writes in Markdown and publishes: a post or a week."""
