@@ -1,6 +1,8 @@
+import stat
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Q
 
@@ -91,3 +93,70 @@ def test_the_demo_week_page_is_public(client):
     main = parse_html(response.content).find("main")
     assert all(post.title in main.text for post in DEMO_WEEK.posts)
     assert main.find("blockquote") is not None
+
+
+# ensure_admin
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+def saved_password(data_dir):
+    user_line, password_line = (data_dir / "admin-login.txt").read_text().splitlines()
+    assert user_line == "user: admin"
+    return password_line.removeprefix("password: ")
+
+
+def test_ensure_admin_creates_a_superuser_and_keeps_its_login_private(data_dir):
+    output = run("ensure_admin")
+
+    password = saved_password(data_dir)
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff and admin.check_password(password)
+    assert len(password) >= 20
+    assert f"password: {password}" in output and "/admin/" in output
+    assert stat.S_IMODE((data_dir / "admin-login.txt").stat().st_mode) == 0o600
+
+
+def test_ensure_admin_prints_the_same_login_while_it_works(data_dir):
+    run("ensure_admin")
+    password = saved_password(data_dir)
+
+    output = run("ensure_admin")
+
+    assert f"password: {password}" in output
+    assert get_user_model().objects.count() == 1
+
+
+@pytest.mark.parametrize("lose_the_file", [False, True])
+def test_ensure_admin_leaves_a_changed_password_alone(data_dir, lose_the_file):
+    run("ensure_admin")
+    saved = saved_password(data_dir)
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("the curator's own choice")
+    admin.save()
+    if lose_the_file:
+        (data_dir / "admin-login.txt").unlink()
+
+    output = run("ensure_admin")
+
+    assert "manage.py changepassword admin" in output
+    assert saved not in output
+    admin.refresh_from_db()
+    assert admin.check_password("the curator's own choice")
+    if not lose_the_file:
+        assert saved_password(data_dir) == saved
+
+
+def test_ensure_admin_replaces_a_stale_world_readable_file(data_dir):
+    stale = data_dir / "admin-login.txt"
+    stale.write_text("user: admin\npassword: from an old database\n")
+    stale.chmod(0o644)
+
+    run("ensure_admin")
+
+    assert saved_password(data_dir) != "from an old database"
+    assert stat.S_IMODE(stale.stat().st_mode) == 0o600
