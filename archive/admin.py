@@ -20,6 +20,10 @@ from archive.models import Link, Post, PostLink
 from archive.normalize import InvalidURL, LinkKind, normalize_url
 from digest.services import move_posts_to_week
 
+admin.site.site_header = _("Jugan curation")
+admin.site.site_title = _("Jugan curation")
+admin.site.index_title = _("This week's work")
+
 
 class LinkKindFilter(admin.SimpleListFilter):
     """Posts whose source or any of whose links is of a kind: "posts with a paper"."""

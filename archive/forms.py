@@ -20,6 +20,7 @@ class LinkURLField(forms.URLField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", URL_MAX_LENGTH)
         kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("widget", forms.URLInput(attrs={"class": "vURLField"}))
         super().__init__(**kwargs)
 
     def validate(self, value):
@@ -41,7 +42,7 @@ class LinkAdminForm(forms.ModelForm):
 
 class PostAdminForm(forms.ModelForm):
     source_url = LinkURLField(
-        label=_("source"),
+        label=_("Source"),
         required=False,
         help_text=_(
             "Paste the address of the community thread; a link saved before is reused "
