@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from archive.normalize import InvalidURL, LinkKind, detect_kind, domain_of, normalize_url
+from archive.normalize import (
+    MAX_URL_LENGTH,
+    InvalidURL,
+    LinkKind,
+    detect_kind,
+    domain_of,
+    normalize_url,
+)
 from archive.rendering import render_markdown
 
 # Long enough for any real week (the longest hand-written item we have seen is ~2,000
@@ -116,9 +123,9 @@ class LinkQuerySet(models.QuerySet):
 
 
 class Link(models.Model):
-    url = models.URLField(_("URL as pasted"), max_length=2000)
+    url = models.URLField(_("URL as pasted"), max_length=MAX_URL_LENGTH)
     normalized_url = models.CharField(
-        _("normalised URL"), max_length=2000, unique=True, editable=False
+        _("normalised URL"), max_length=MAX_URL_LENGTH, unique=True, editable=False
     )
     domain = models.CharField(_("domain"), max_length=255, editable=False, db_index=True)
     kind = models.CharField(

@@ -61,6 +61,9 @@ HOST_ALIASES = {
 PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 QUERY_SAFE = PATH_SAFE + "?"
 PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+# The Link columns' length. Percent-encoding triples a Korean character, so a paste well
+# under the limit can exceed it once normalised; that must be refused here, not by the database.
+MAX_URL_LENGTH = 2000
 
 
 class InvalidURL(ValueError):
@@ -100,7 +103,13 @@ def normalize_url(url: str) -> str:
         for pair in parts.query.split("&")
         if pair and not _is_tracking(pair.split("=", 1)[0])
     )
-    return urlunsplit((scheme, netloc, path, query, ""))
+    normalized = urlunsplit((scheme, netloc, path, query, ""))
+    if len(normalized) > MAX_URL_LENGTH:
+        raise InvalidURL(
+            _("This URL is too long: %(length)d characters once encoded, at most %(max)d.")
+            % {"length": len(normalized), "max": MAX_URL_LENGTH}
+        )
+    return normalized
 
 
 def _encode(text: str, safe: str) -> str:

@@ -124,6 +124,7 @@ def test_korean_topics_work_end_to_end(curator_client):
         "https://exa mple.com/",
         "https://" + "a" * 64 + ".com/",
         "https://example.com/" + "x" * 2000,
+        "https://ko.wikipedia.org/wiki/" + "자연어처리" * 140,
     ],
 )
 def test_a_bad_link_address_is_a_form_error_and_saves_nothing(curator_client, url):

@@ -91,6 +91,7 @@ def test_normalize_url(pasted, normalized):
         "http://[::1/",
         "https://" + "a" * 64 + ".com/",
         "https://a..b.com/",
+        "https://ko.wikipedia.org/wiki/" + "가" * 700,  # 700 characters, 6,300 once encoded
     ],
 )
 def test_bad_urls_are_refused(url):
