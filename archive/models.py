@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Exists, Func, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -10,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from archive.normalize import InvalidURL, LinkKind, detect_kind, domain_of, normalize_url
+from archive.normalize import (
+    MAX_URL_LENGTH,
+    InvalidURL,
+    LinkKind,
+    detect_kind,
+    domain_of,
+    normalize_url,
+)
 from archive.rendering import render_markdown
 
 # Long enough for any real week (the longest hand-written item we have seen is ~2,000
@@ -44,6 +52,14 @@ class CuratedQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(self.published_q())
+
+    def publish(self):
+        """Publish every row; a row published before keeps its first publication time."""
+        self.filter(published_at__isnull=True).update(published_at=timezone.now())
+        return self.update(status=Status.PUBLISHED)
+
+    def unpublish(self):
+        return self.update(status=Status.DRAFT)
 
 
 class Curated(models.Model):
@@ -91,18 +107,25 @@ class Curated(models.Model):
 class LinkQuerySet(models.QuerySet):
     def for_url(self, url):
         """The Link for this URL, created if no Link normalises to the same target."""
+        url = url.strip()
         normalized = normalize_url(url)
         link, _created = self.get_or_create(normalized_url=normalized, defaults={"url": url})
         return link
 
     def with_post_count(self):
-        return self.annotate(post_count=Count("post_links__post", distinct=True))
+        """`post_count`: how many posts use the link, as their source or among their links."""
+        using = Post.objects.filter(
+            Q(source=OuterRef("pk"))
+            | Exists(PostLink.objects.filter(post=OuterRef("pk"), link=OuterRef(OuterRef("pk"))))
+        )
+        count = using.order_by().annotate(count=Func("pk", function="COUNT")).values("count")
+        return self.annotate(post_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
 
 
 class Link(models.Model):
-    url = models.URLField(_("URL as pasted"), max_length=2000)
+    url = models.URLField(_("URL as pasted"), max_length=MAX_URL_LENGTH)
     normalized_url = models.CharField(
-        _("normalised URL"), max_length=2000, unique=True, editable=False
+        _("normalised URL"), max_length=MAX_URL_LENGTH, unique=True, editable=False
     )
     domain = models.CharField(_("domain"), max_length=255, editable=False, db_index=True)
     kind = models.CharField(
@@ -141,6 +164,18 @@ class Link(models.Model):
             self.normalized_url = normalize_url(self.url)
         except InvalidURL as error:
             raise ValidationError({"url": str(error)}) from None
+        # normalized_url is not a form field, so the unique check would not see it.
+        duplicate = Link.objects.filter(normalized_url=self.normalized_url).exclude(pk=self.pk)
+        if duplicate.exists():
+            raise ValidationError(
+                {
+                    "url": _(
+                        "This address is already saved as the link “%(link)s” (%(url)s); "
+                        "use that one instead."
+                    )
+                    % {"link": duplicate.get(), "url": self.normalized_url}
+                }
+            )
 
 
 class TaggedPost(TaggedItemBase):

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,9 @@ class WeeklyDigestQuerySet(CuratedQuerySet):
 
     def newest_first(self):
         return self.order_by("-year", "-week")
+
+    def with_post_count(self):
+        return self.annotate(post_count=Count("posts"))
 
 
 class WeeklyDigest(Curated):
