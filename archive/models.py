@@ -20,6 +20,7 @@ from archive.normalize import (
     normalize_url,
 )
 from archive.rendering import render_markdown
+from archive.signals import bulk_content_written
 
 # Long enough for any real week (the longest hand-written item we have seen is ~2,000
 # characters), short enough that a runaway paste is a form error rather than a slow page.
@@ -55,11 +56,24 @@ class CuratedQuerySet(models.QuerySet):
 
     def publish(self):
         """Publish every row; a row published before keeps its first publication time."""
-        self.filter(published_at__isnull=True).update(published_at=timezone.now())
-        return self.update(status=Status.PUBLISHED)
+        now = timezone.now()
+        self.filter(published_at__isnull=True).update(published_at=now)
+        return self.update(status=Status.PUBLISHED, updated=now)
 
     def unpublish(self):
-        return self.update(status=Status.DRAFT)
+        return self.update(status=Status.DRAFT, updated=timezone.now())
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            bulk_content_written.send(sender=self.model)
+        return rows
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        rows = super().bulk_update(objs, fields, batch_size=batch_size)
+        if rows:
+            bulk_content_written.send(sender=self.model)
+        return rows
 
 
 class Curated(models.Model):
