@@ -181,6 +181,8 @@ class PostQuerySet(CuratedQuerySet):
             in_links = PostLink.objects.filter(
                 Q(link__title__icontains=term)
                 | Q(link__normalized_url__icontains=term)
+                # as pasted too: normalising percent-encodes a Korean path
+                | Q(link__url__icontains=term)
                 | Q(label__icontains=term),
                 post=OuterRef("pk"),
             )
