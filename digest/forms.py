@@ -18,7 +18,7 @@ class SearchForm(forms.Form):
         label=_("Search posts"),
         max_length=QUERY_MAX_LENGTH,
         required=False,
-        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     topic = TopicChoiceField(
         label=_("Topic"),

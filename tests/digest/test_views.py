@@ -63,7 +63,7 @@ def test_each_post_in_a_week_shows_its_date_source_summary_links_comment_and_top
     assert text(links[1].a) == "https://arxiv.org/abs/2104.08821"
     assert text(links[1].select_one(".kind")) == "논문"
 
-    assert "검색 서비스를 만드시는 분들께" in text(post.select_one("aside.comment"))
+    assert "검색 서비스를 만드시는 분들께" in text(post.select_one(".comment .prose"))
     chips = post.select(".chips a")
     assert [text(chip) for chip in chips] == ["NLP", "임베딩", "자연어처리"]
     assert chips[2]["href"] == reverse("digest:topic", kwargs={"slug": "자연어처리"})
