@@ -21,13 +21,9 @@ class WeeklyDigestQuerySet(CuratedQuerySet):
         return self.order_by("-year", "-week")
 
     def with_post_count(self):
-        """Annotate how many posts a reader sees in each week."""
-        return self.annotate(
-            post_count=Count(
-                "posts",
-                filter=CuratedQuerySet.published_q("posts__"),
-            )
-        )
+        """Annotate each week with its number of published posts (whether the week itself is
+        published is for the caller to filter)."""
+        return self.annotate(post_count=Count("posts", filter=self.published_q("posts__")))
 
     def before(self, digest):
         """The nearest of these weeks before `digest`; None when there is none."""

@@ -16,8 +16,10 @@ WEIGHTS = 4
 
 def initial_of(name):
     """The index letter a topic is filed under: ㄱ…ㅎ, A…Z, 0–9, or # for anything else."""
-    first = name[:1]
-    if HANGUL_FIRST <= ord(first or " ") <= HANGUL_LAST:
+    if not name:
+        return OTHER
+    first = name[0]
+    if HANGUL_FIRST <= ord(first) <= HANGUL_LAST:
         initial = HANGUL_INITIALS[(ord(first) - HANGUL_FIRST) // SYLLABLES_PER_INITIAL]
         return DOUBLED.get(initial, initial)
     if first.isascii() and first.isalpha():

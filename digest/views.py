@@ -41,13 +41,13 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         weeks = WeeklyDigest.objects.published().newest_first()
         digest = weeks.first()
+        posts = digest.posts.published().in_digest_order().for_display() if digest else ()
+        topics = Post.objects.published().topics().order_by("-post_count", "name")
         return super().get_context_data(
             digest=digest,
-            posts=(digest.posts.published().in_digest_order().for_display() if digest else ()),
+            posts=posts,
             earlier_weeks=weeks.with_post_count()[1 : EARLIER_WEEKS_ON_HOME + 1],
-            topics=Post.objects.published()
-            .topics()
-            .order_by("-post_count", "name")[:TOPICS_ON_HOME],
+            topics=topics[:TOPICS_ON_HOME],
             **kwargs,
         )
 
