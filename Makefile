@@ -7,7 +7,7 @@ EXTRAS := dev,browser,postgres,redis
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check serve bench constraints clean
+.PHONY: run test lint check serve bench messages constraints clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ lint: $(INSTALLED)
 check: $(INSTALLED)
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Refresh the Korean catalogue from the code and templates, then compile it (the .mo is committed).
+messages: $(INSTALLED)
+	$(BIN)/python manage.py makemessages --locale ko --add-location file --no-obsolete
+	$(BIN)/python manage.py compilemessages --locale ko --ignore '.venv'
 
 constraints: $(INSTALLED)
 	head -n 2 constraints.txt > constraints.new

@@ -2,14 +2,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
-from django.db.models import Exists, Func, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Func, IntegerField, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from archive.normalize import (
     MAX_URL_LENGTH,
@@ -215,6 +215,55 @@ class PostQuerySet(CuratedQuerySet):
 
     def newest_first(self):
         return self.order_by("-posted_on", "-id")
+
+    def for_display(self):
+        """Everything a page shows of each post, fetched in three queries however many posts."""
+        return self.select_related("source", "digest").prefetch_related(
+            Prefetch("post_links", queryset=PostLink.objects.select_related("link")), "tags"
+        )
+
+    def search(self, query):
+        """Posts that hold every word of the query in their title, summary, comment, or the
+        title, label or address of their links; plain substrings, so `모델` finds `모델을`."""
+        posts = self
+        for term in dict.fromkeys(query.split()):
+            in_links = PostLink.objects.filter(
+                Q(link__title__icontains=term)
+                | Q(link__normalized_url__icontains=term)
+                # as pasted too: normalising percent-encodes a Korean path
+                | Q(link__url__icontains=term)
+                | Q(label__icontains=term),
+                post=OuterRef("pk"),
+            )
+            posts = posts.filter(
+                Q(title__icontains=term)
+                | Q(summary__icontains=term)
+                | Q(commentary__icontains=term)
+                | Q(source__title__icontains=term)
+                | Q(source__normalized_url__icontains=term)
+                | Exists(in_links)
+            )
+        return posts
+
+    def topics(self):
+        """The topics of these posts, each annotated with how many of these posts it tags."""
+        return Tag.objects.filter(archive_taggedpost_items__content_object__in=self).annotate(
+            post_count=Count("archive_taggedpost_items")
+        )
+
+    def topic_counts_by_digest(self):
+        """{digest id: [{name, slug, post_count}, ...] most used first}, in one query."""
+        rows = (
+            TaggedPost.objects.filter(content_object__in=self)
+            .values_list("content_object__digest", "tag__name", "tag__slug")
+            .annotate(posts=Count("id"))
+            .order_by("content_object__digest", "-posts", "tag__name")
+        )
+        counts = {}
+        for digest_id, name, slug, posts in rows:
+            topic = {"name": name, "slug": slug, "post_count": posts}
+            counts.setdefault(digest_id, []).append(topic)
+        return counts
 
 
 class Post(Curated):
