@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from archive.models import Link, Post, Status
 from digest.models import WeeklyDigest
@@ -64,7 +65,7 @@ def test_a_second_link_to_the_same_target_fails_validation_with_the_first_named(
     first = make_link("https://github.com/kakaobrain/pororo")
     second = Link(url="https://GitHub.com/kakaobrain/pororo?utm_source=facebook")
 
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         second.full_clean()
 
     [message] = error.value.message_dict["url"]
