@@ -13,7 +13,7 @@ NODE_TOOLS := node_modules/.installed
 # Lighthouse has its own lock in benchmarks/node, so `make test` never downloads it.
 LIGHTHOUSE := benchmarks/node/node_modules/.installed
 
-.PHONY: run test lint check serve bench lighthouse constraints clean
+.PHONY: run test lint check serve bench lighthouse messages constraints clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ lint: $(INSTALLED)
 check: $(INSTALLED)
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Refresh the Korean catalogue from the code and templates, then compile it (the .mo is committed).
+messages: $(INSTALLED)
+	$(BIN)/python manage.py makemessages --locale ko --add-location file --no-obsolete
+	$(BIN)/python manage.py compilemessages --locale ko --ignore '.venv'
 
 constraints: $(INSTALLED)
 	head -n 2 constraints.txt > constraints.new

@@ -2,16 +2,25 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Func, IntegerField, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
-from archive.normalize import InvalidURL, LinkKind, detect_kind, domain_of, normalize_url
+from archive.normalize import (
+    MAX_URL_LENGTH,
+    InvalidURL,
+    LinkKind,
+    detect_kind,
+    domain_of,
+    normalize_url,
+)
 from archive.rendering import render_markdown
+from archive.signals import bulk_content_written
 
 # Long enough for any real week (the longest hand-written item we have seen is ~2,000
 # characters), short enough that a runaway paste is a form error rather than a slow page.
@@ -44,6 +53,27 @@ class CuratedQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(self.published_q())
+
+    def publish(self):
+        """Publish every row; a row published before keeps its first publication time."""
+        now = timezone.now()
+        self.filter(published_at__isnull=True).update(published_at=now)
+        return self.update(status=Status.PUBLISHED, updated=now)
+
+    def unpublish(self):
+        return self.update(status=Status.DRAFT, updated=timezone.now())
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            bulk_content_written.send(sender=self.model)
+        return rows
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        rows = super().bulk_update(objs, fields, batch_size=batch_size)
+        if rows:
+            bulk_content_written.send(sender=self.model)
+        return rows
 
 
 class Curated(models.Model):
@@ -91,18 +121,25 @@ class Curated(models.Model):
 class LinkQuerySet(models.QuerySet):
     def for_url(self, url):
         """The Link for this URL, created if no Link normalises to the same target."""
+        url = url.strip()
         normalized = normalize_url(url)
         link, _created = self.get_or_create(normalized_url=normalized, defaults={"url": url})
         return link
 
     def with_post_count(self):
-        return self.annotate(post_count=Count("post_links__post", distinct=True))
+        """`post_count`: how many posts use the link, as their source or among their links."""
+        using = Post.objects.filter(
+            Q(source=OuterRef("pk"))
+            | Exists(PostLink.objects.filter(post=OuterRef("pk"), link=OuterRef(OuterRef("pk"))))
+        )
+        count = using.order_by().annotate(count=Func("pk", function="COUNT")).values("count")
+        return self.annotate(post_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
 
 
 class Link(models.Model):
-    url = models.URLField(_("URL as pasted"), max_length=2000)
+    url = models.URLField(_("URL as pasted"), max_length=MAX_URL_LENGTH)
     normalized_url = models.CharField(
-        _("normalised URL"), max_length=2000, unique=True, editable=False
+        _("normalised URL"), max_length=MAX_URL_LENGTH, unique=True, editable=False
     )
     domain = models.CharField(_("domain"), max_length=255, editable=False, db_index=True)
     kind = models.CharField(
@@ -141,6 +178,18 @@ class Link(models.Model):
             self.normalized_url = normalize_url(self.url)
         except InvalidURL as error:
             raise ValidationError({"url": str(error)}) from None
+        # normalized_url is not a form field, so the unique check would not see it.
+        duplicate = Link.objects.filter(normalized_url=self.normalized_url).exclude(pk=self.pk)
+        if duplicate.exists():
+            raise ValidationError(
+                {
+                    "url": _(
+                        "This address is already saved as the link “%(link)s” (%(url)s); "
+                        "use that one instead."
+                    )
+                    % {"link": duplicate.get(), "url": self.normalized_url}
+                }
+            )
 
 
 class TaggedPost(TaggedItemBase):
@@ -166,6 +215,55 @@ class PostQuerySet(CuratedQuerySet):
 
     def newest_first(self):
         return self.order_by("-posted_on", "-id")
+
+    def for_display(self):
+        """Everything a page shows of each post, fetched in three queries however many posts."""
+        return self.select_related("source", "digest").prefetch_related(
+            Prefetch("post_links", queryset=PostLink.objects.select_related("link")), "tags"
+        )
+
+    def search(self, query):
+        """Posts that hold every word of the query in their title, summary, comment, or the
+        title, label or address of their links; plain substrings, so `모델` finds `모델을`."""
+        posts = self
+        for term in dict.fromkeys(query.split()):
+            in_links = PostLink.objects.filter(
+                Q(link__title__icontains=term)
+                | Q(link__normalized_url__icontains=term)
+                # as pasted too: normalising percent-encodes a Korean path
+                | Q(link__url__icontains=term)
+                | Q(label__icontains=term),
+                post=OuterRef("pk"),
+            )
+            posts = posts.filter(
+                Q(title__icontains=term)
+                | Q(summary__icontains=term)
+                | Q(commentary__icontains=term)
+                | Q(source__title__icontains=term)
+                | Q(source__normalized_url__icontains=term)
+                | Exists(in_links)
+            )
+        return posts
+
+    def topics(self):
+        """The topics of these posts, each annotated with how many of these posts it tags."""
+        return Tag.objects.filter(archive_taggedpost_items__content_object__in=self).annotate(
+            post_count=Count("archive_taggedpost_items")
+        )
+
+    def topic_counts_by_digest(self):
+        """{digest id: [{name, slug, post_count}, ...] most used first}, in one query."""
+        rows = (
+            TaggedPost.objects.filter(content_object__in=self)
+            .values_list("content_object__digest", "tag__name", "tag__slug")
+            .annotate(posts=Count("id"))
+            .order_by("content_object__digest", "-posts", "tag__name")
+        )
+        counts = {}
+        for digest_id, name, slug, posts in rows:
+            topic = {"name": name, "slug": slug, "post_count": posts}
+            counts.setdefault(digest_id, []).append(topic)
+        return counts
 
 
 class Post(Curated):

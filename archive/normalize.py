@@ -43,11 +43,27 @@ TRACKING_PARAMETERS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "__hs")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Hosts that serve the same pages under another name (the mobile share sheet gives
+# m.facebook.com, the desktop address bar www.facebook.com): one name per target.
+HOST_ALIASES = {
+    "facebook.com": "www.facebook.com",
+    "m.facebook.com": "www.facebook.com",
+    "mobile.facebook.com": "www.facebook.com",
+    "youtube.com": "www.youtube.com",
+    "m.youtube.com": "www.youtube.com",
+    "www.github.com": "github.com",
+    "www.arxiv.org": "arxiv.org",
+    "www.huggingface.co": "huggingface.co",
+    "www.paperswithcode.com": "paperswithcode.com",
+}
 # Characters left as they are in a path or query; everything else is percent-encoded, so a
 # Korean path pasted raw and the same path pasted encoded normalise alike.
 PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 QUERY_SAFE = PATH_SAFE + "?"
 PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+# The Link columns' length. Percent-encoding triples a Korean character, so a paste well
+# under the limit can exceed it once normalised; that must be refused here, not by the database.
+MAX_URL_LENGTH = 2000
 
 
 class InvalidURL(ValueError):
@@ -74,6 +90,7 @@ def normalize_url(url: str) -> str:
         host = host.encode("idna").decode("ascii").lower()
     except UnicodeError:
         raise InvalidURL(_("The host name %(host)s is not valid.") % {"host": host}) from None
+    host = HOST_ALIASES.get(host, host)
     if ":" in host:  # an IPv6 literal keeps its brackets
         host = f"[{host}]"
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
@@ -86,7 +103,13 @@ def normalize_url(url: str) -> str:
         for pair in parts.query.split("&")
         if pair and not _is_tracking(pair.split("=", 1)[0])
     )
-    return urlunsplit((scheme, netloc, path, query, ""))
+    normalized = urlunsplit((scheme, netloc, path, query, ""))
+    if len(normalized) > MAX_URL_LENGTH:
+        raise InvalidURL(
+            _("This URL is too long: %(length)d characters once encoded, at most %(max)d.")
+            % {"length": len(normalized), "max": MAX_URL_LENGTH}
+        )
+    return normalized
 
 
 def _encode(text: str, safe: str) -> str:

@@ -16,11 +16,11 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.db.models.functions import Greatest, Lower
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.encoding import iri_to_uri
 from django.utils.html import escape
@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
-from archive.models import Post, PostLink
+from archive.models import Post
 from digest import freshness
 from digest.models import WeeklyDigest
 
@@ -76,30 +76,23 @@ def curator_name(user):
 
 
 def topic_path(tag):
-    try:
-        return reverse("digest:topic", kwargs={"slug": tag.slug})
-    except NoReverseMatch:  # until the readers' site adds its topic pages
-        return iri_to_uri(f"/topics/{tag.slug}/")
+    return reverse("digest:topic", kwargs={"slug": tag.slug})
 
 
 def visible_posts():
     """Published posts with all a feed shows of them, in four queries whatever their number."""
     return (
         Post.objects.published()
+        .for_display()
+        .select_related("curator")
         # When readers could first see it: a post published ahead of its week waits for the week.
         .annotate(visible_since=Greatest("published_at", "digest__published_at"))
-        .select_related("curator", "source", "digest")
-        .prefetch_related("tags", Prefetch("post_links", PostLink.objects.select_related("link")))
     )
 
 
 def published_topics():
     """Topics with at least one published post, with that count, by name."""
-    return (
-        Tag.objects.filter(archive_taggedpost_items__content_object__in=Post.objects.published())
-        .annotate(post_count=Count("archive_taggedpost_items"))
-        .order_by(Lower("name"), "pk")
-    )
+    return Post.objects.published().topics().order_by(Lower("name"), "pk")
 
 
 # Feed documents. Text is made XML-safe as it comes in, so every format gets clean values.

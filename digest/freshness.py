@@ -8,8 +8,8 @@ wrapped in `cached_until_changed` first asks one question, in ONE indexed SQL qu
   weeks, links, a post's links and topics, topics themselves and users (a curator's name is shown
   as the author). It lives in the database, not the cache, so that every app server agrees on it
   whatever cache it runs (local memory included), and the bump commits or rolls back together
-  with the change. Code that writes with `QuerySet.update()` or `bulk_create()` sends no signal
-  and must call `bump()` itself.
+  with the change. `update()` and `bulk_update()` on posts and weeks send `bulk_content_written`,
+  which bumps too; other bulk writes (`bulk_create()` in a seeding script) must call `bump()`.
 * The latest publication time that has come (`published_at <= now` among published posts and
   weeks). It catches what no signal can: a scheduled post or week becoming visible as time
   passes. (The "post AND its week" rule needs no join here: whenever any item becomes visible
@@ -44,6 +44,7 @@ from django.utils.http import http_date
 from taggit.models import Tag
 
 from archive.models import CuratedQuerySet, Link, Post, PostLink, TaggedPost
+from archive.signals import bulk_content_written
 from digest.models import ContentVersion, WeeklyDigest
 
 VERSION_ROW = 1
@@ -168,6 +169,8 @@ def watch_content():
             signal.connect(
                 _content_changed, sender=model, dispatch_uid=f"freshness-{model.__name__}"
             )
+    # Admin actions and services publish, unpublish and move posts with QuerySet.update().
+    bulk_content_written.connect(_content_changed, dispatch_uid="freshness-bulk")
     # post.links.add() writes PostLink rows in bulk, without post_save; taggit sends post_save.
     m2m_changed.connect(_links_changed, sender=Post.links.through, dispatch_uid="freshness-links")
     user = get_user_model()

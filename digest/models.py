@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,28 @@ class WeeklyDigestQuerySet(CuratedQuerySet):
 
     def newest_first(self):
         return self.order_by("-year", "-week")
+
+    def with_post_count(self):
+        """Annotate each week with its number of posts, drafts included (the curator's count)."""
+        return self.annotate(post_count=Count("posts"))
+
+    def with_published_post_count(self):
+        """Annotate each week with its number of published posts (whether the week itself is
+        published is for the caller to filter)."""
+        return self.annotate(post_count=Count("posts", filter=self.published_q("posts__")))
+
+    def before(self, digest):
+        """The nearest of these weeks before `digest`; None when there is none."""
+        earlier = Q(year__lt=digest.year) | Q(year=digest.year, week__lt=digest.week)
+        return self.filter(earlier).newest_first().first()
+
+    def after(self, digest):
+        later = Q(year__gt=digest.year) | Q(year=digest.year, week__gt=digest.week)
+        return self.filter(later).order_by("year", "week").first()
+
+    def years(self):
+        """[(year, number of weeks), ...] newest year first, in one query."""
+        return list(self.order_by("-year").values_list("year").annotate(weeks=Count("id")))
 
 
 class WeeklyDigest(Curated):

@@ -10,9 +10,14 @@ register_converter(converters.YearConverter, "year")
 app_name = "digest"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("weeks/", views.ArchiveView.as_view(), name="archive"),
+    path("weeks/<year:year>/", views.ArchiveView.as_view(), name="archive_year"),
     path("<year:year>/w<isoweek:week>/", views.WeekView.as_view(), name="week"),
     path("<year:year>/w<isoweek:week>.md", views.week_markdown, name="week_markdown"),
     path("posts/<uslug:slug>/", views.PostView.as_view(), name="post"),
+    path("topics/", views.TopicListView.as_view(), name="topics"),
+    path("topics/<uslug:slug>/", views.TopicView.as_view(), name="topic"),
+    path("search/", views.SearchView.as_view(), name="search"),
     # Feeds: polled every few minutes, so each answers 304s and caches until the content changes.
     path("feed/", cached_until_changed(feeds.WeeksFeed()), name="feed"),
     path("feed/atom/", cached_until_changed(feeds.WeeksFeed(feeds.AtomFeed)), name="feed_atom"),

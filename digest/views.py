@@ -1,29 +1,75 @@
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, TemplateView
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.generic import DetailView, ListView, TemplateView
 
 from archive.models import Post
 from digest.export import digest_markdown
+from digest.forms import SearchForm
 from digest.models import WeeklyDigest
-from digest.weeks import IsoWeek
+from digest.topics import topic_index
+
+POSTS_PER_PAGE = 20
+EARLIER_WEEKS_ON_HOME = 8
+TOPICS_ON_HOME = 24
+TOP_TOPICS_PER_WEEK = 3
 
 
 class PreviewMixin:
-    """Readers get published content only; staff may preview drafts through the same page."""
+    """Readers get published content only; staff may preview a draft on its own page.
+
+    Lists, counts and search show published content to everyone, staff included, so what a
+    curator sees there is exactly what readers see.
+    """
 
     def visible(self, queryset):
         if self.request.user.is_staff:
             return queryset
         return queryset.published()
 
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if request.user.is_staff:
+            # A preview may hold drafts: no shared cache may keep it for readers.
+            add_never_cache_headers(response)
+        return response
 
-class HomeView(PreviewMixin, TemplateView):
+
+class HomeView(TemplateView):
     template_name = "digest/home.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["digest"] = WeeklyDigest.objects.published().newest_first().first()
-        return context
+        weeks = WeeklyDigest.objects.published().newest_first()
+        digest = weeks.first()
+        posts = digest.posts.published().in_digest_order().for_display() if digest else ()
+        topics = Post.objects.published().topics().order_by("-post_count", "name")
+        return super().get_context_data(
+            digest=digest,
+            posts=posts,
+            earlier_weeks=weeks.with_published_post_count()[1 : EARLIER_WEEKS_ON_HOME + 1],
+            topics=topics[:TOPICS_ON_HOME],
+            **kwargs,
+        )
+
+
+class ArchiveView(TemplateView):
+    """The published weeks of one year (the newest by default), with every year to jump to."""
+
+    template_name = "digest/archive.html"
+
+    def get_context_data(self, year=None, **kwargs):
+        weeks = WeeklyDigest.objects.published()
+        years = weeks.years()
+        if year is None:
+            year = years[0][0] if years else None
+        elif year not in dict(years):
+            raise Http404("No week was published that year")
+        digests = list(weeks.filter(year=year).newest_first().with_published_post_count())
+        topics = Post.objects.published().filter(digest__year=year).topic_counts_by_digest()
+        for digest in digests:
+            digest.top_topics = topics.get(digest.pk, [])[:TOP_TOPICS_PER_WEEK]
+        return super().get_context_data(year=year, years=years, digests=digests, **kwargs)
 
 
 class WeekView(PreviewMixin, DetailView):
@@ -31,34 +77,74 @@ class WeekView(PreviewMixin, DetailView):
     context_object_name = "digest"
 
     def get_object(self, queryset=None):
-        try:
-            week = IsoWeek(self.kwargs["year"], self.kwargs["week"])
-        except ValueError:
-            raise Http404("No such week") from None
-        digests = self.visible(WeeklyDigest.objects.all())
-        try:
-            return digests.get(year=week.year, week=week.week)
-        except WeeklyDigest.DoesNotExist:
-            raise Http404("No such week") from None
+        return get_object_or_404(
+            self.visible(WeeklyDigest.objects.all()),
+            year=self.kwargs["year"],
+            week=self.kwargs["week"],
+        )
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["posts"] = (
-            self.visible(self.object.posts.all())
-            .in_digest_order()
-            .select_related("source")
-            .prefetch_related("tags", "post_links__link")
+        published = WeeklyDigest.objects.published()
+        return super().get_context_data(
+            posts=self.visible(self.object.posts.all()).in_digest_order().for_display(),
+            previous_week=published.before(self.object),
+            next_week=published.after(self.object),
+            **kwargs,
         )
-        return context
 
 
 class PostView(PreviewMixin, DetailView):
     template_name = "digest/post.html"
 
     def get_queryset(self):
-        return self.visible(Post.objects.select_related("digest", "source")).prefetch_related(
-            "tags", "post_links__link"
-        )
+        return self.visible(Post.objects.for_display())
+
+    def get_context_data(self, **kwargs):
+        digest = self.object.digest
+        week_posts = self.visible(digest.posts.all()).in_digest_order() if digest else ()
+        return super().get_context_data(week_posts=week_posts, **kwargs)
+
+
+class TopicListView(TemplateView):
+    template_name = "digest/topics.html"
+
+    def get_context_data(self, **kwargs):
+        topics = Post.objects.published().topics()
+        return super().get_context_data(index=topic_index(topics), **kwargs)
+
+
+class TopicView(ListView):
+    template_name = "digest/topic.html"
+    paginate_by = POSTS_PER_PAGE
+
+    def get_queryset(self):
+        published = Post.objects.published()
+        self.topic = get_object_or_404(published.topics(), slug=self.kwargs["slug"])
+        return published.filter(tags=self.topic).newest_first().for_display()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class SearchView(ListView):
+    template_name = "digest/search.html"
+    paginate_by = POSTS_PER_PAGE
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET)
+        if not self.form.has_criteria():
+            return Post.objects.none()
+        return self.form.search(Post.objects.published()).newest_first().for_display()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, **kwargs)
+
+
+@requires_csrf_token
+def server_error(request):
+    """Django's own handler renders 500.html without the request; this one keeps the
+    site's header, so the language switcher and navigation work on the error page too."""
+    return render(request, "500.html", status=500)
 
 
 def week_markdown(request, year, week):

@@ -22,6 +22,11 @@ def published_week(db):
 
 
 @pytest.fixture
+def round_up_week(db):
+    return factories.make_round_up_week()
+
+
+@pytest.fixture
 def curator(db):
     return factories.make_user("curator", curator=True)
 

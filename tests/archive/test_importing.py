@@ -88,7 +88,7 @@ def test_a_korean_round_up_imports_with_its_intro_items_links_and_outro():
     first, second, third = digest.posts.in_digest_order()
     assert (first.title, first.posted_on) == ("한국어 문장 임베딩 모델 공개", date(2022, 3, 7))
     assert first.source.url == (
-        "https://m.facebook.com/groups/TensorFlowKR/permalink/2000000000000001/"
+        "https://www.facebook.com/groups/TensorFlowKR/permalink/2000000000000001/"
     )
     assert first.summary.startswith("한국어 문장 유사도 과제에 맞춰")
     assert "([깃허브](https://github.com/example-lab/ko-sentence))" in first.summary

@@ -1,6 +1,8 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from archive.models import Link, Post, Status
 from digest.models import WeeklyDigest
@@ -57,3 +59,38 @@ def test_published_means_the_post_and_its_week_are_both_published():
 def test_an_explicit_kind_is_kept():
     link = make_link("https://github.com/kakaobrain/pororo", kind="article")
     assert link.kind == "article"
+
+
+def test_a_second_link_to_the_same_target_fails_validation_with_the_first_named():
+    first = make_link("https://github.com/kakaobrain/pororo")
+    second = Link(url="https://GitHub.com/kakaobrain/pororo?utm_source=facebook")
+
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        second.full_clean()
+
+    [message] = error.value.message_dict["url"]
+    assert str(first) in message and "already saved" in message
+    first.full_clean()  # a link never collides with itself
+
+
+def test_for_url_keeps_the_address_as_pasted_without_surrounding_space():
+    link = Link.objects.for_url(
+        "  https://m.facebook.com/groups/TensorFlowKR/permalink/1/?fbclid=x\n"
+    )
+
+    assert link.url == "https://m.facebook.com/groups/TensorFlowKR/permalink/1/?fbclid=x"
+    assert link.normalized_url == "https://www.facebook.com/groups/TensorFlowKR/permalink/1/"
+    assert Link.objects.for_url("https://www.facebook.com/groups/TensorFlowKR/permalink/1/") == link
+
+
+def test_post_count_counts_each_post_using_a_link_once_as_source_or_link():
+    link = make_link("https://github.com/kakaobrain/pororo")
+    make_post(source=link)
+    make_post(links=[link.url])
+    make_post(source=link, links=[link.url, "https://github.com/other/repo"])
+    unused = make_link("https://example.com/unused")
+
+    counts = dict(Link.objects.with_post_count().values_list("pk", "post_count"))
+
+    assert counts[link.pk] == 3
+    assert counts[unused.pk] == 0

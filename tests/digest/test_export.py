@@ -141,7 +141,7 @@ def test_the_export_has_the_shape_of_the_hand_written_round_ups(tmp_path):
     first = lines.index("### 1. 한국어 문장 임베딩 모델 공개")
     assert lines[first + 2] == (
         "2022년 3월 7일/ [게시물 링크]"
-        "(https://m.facebook.com/groups/TensorFlowKR/permalink/2000000000000001/)"
+        "(https://www.facebook.com/groups/TensorFlowKR/permalink/2000000000000001/)"
     )
     # Sub-items give the date: no date line of the item's own, as in the original.
     second = lines.index("### 2. 논문 구현 모음(Diffusion, ViT)")

@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -644,11 +645,27 @@ def test_a_topic_page_can_link_to_its_topic_feed(client, week):
         assert fetch(client, link["href"]).feed.title == "Jugan 주간: 자연어처리"
 
 
+def test_a_topic_page_advertises_its_own_feed_beside_the_site_feeds(client, week):
+    response = client.get(reverse("digest:topic", kwargs={"slug": "자연어처리"}))
+
+    hrefs = [link["href"] for link in alternate_links(response.content.decode())]
+    assert reverse("digest:feed") in hrefs
+    assert quote("/topics/자연어처리/feed/") in hrefs
+    assert quote("/topics/자연어처리/feed/atom/") in hrefs
+
+
+def test_every_page_links_to_the_feeds_page(client, week):
+    page = Elements(client.get("/").content.decode())
+
+    assert reverse("digest:feeds") in [a["href"] for a in page.attrs("a")]
+
+
 def test_the_feeds_page_lists_every_feed_with_a_copyable_address(client, week):
     response = client.get("/feeds/")
     page = Elements(response.content.decode())
 
-    inputs = page.attrs("input")
+    # The copyable addresses; the header's search and language forms have inputs of their own.
+    inputs = [field for field in page.attrs("input") if field.get("type") == "url"]
     labelled = {label["for"] for label in page.attrs("label")}
     assert {field["id"] for field in inputs} <= labelled
     assert all("readonly" in field for field in inputs)
@@ -680,7 +697,7 @@ def test_the_feeds_page_lists_every_feed_with_a_copyable_address(client, week):
 
 
 def test_the_opml_file_lists_the_site_feeds_and_every_topic_feed(client, week):
-    response = client.get("/feeds.opml")
+    response = client.get("/feeds.opml", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response["Content-Type"] == "text/x-opml; charset=utf-8"
     opml = ElementTree.fromstring(response.content)

@@ -6,8 +6,11 @@ from django.http import HttpResponse, HttpResponseNotFound
 from django.test import RequestFactory
 from django.utils import timezone
 
+from archive.models import Post
 from digest import freshness
-from digest.models import ContentVersion
+from digest.models import ContentVersion, WeeklyDigest
+from digest.services import move_posts_to_week
+from digest.weeks import IsoWeek
 from tests.factories import make_digest, make_post
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +41,11 @@ WRITES = {
     "a topic": lambda post: post.tags.get().save(),
     "a post's topics": lambda post: post.tags.clear(),
     "a deletion": lambda post: post.delete(),
+    "publishing in bulk": lambda post: Post.objects.filter(pk=post.pk).publish(),
+    "unpublishing a week in bulk": lambda post: WeeklyDigest.objects.all().unpublish(),
+    "moving posts to a week": lambda post: move_posts_to_week(
+        Post.objects.filter(pk=post.pk), IsoWeek(2021, 9)
+    ),
 }
 
 

@@ -1,0 +1,175 @@
+"""The curator's forms: a pasted URL becomes a Link, reusing the one it normalises to."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from archive.models import Link, Post, PostLink
+from archive.normalize import InvalidURL, normalize_url
+from digest.weeks import IsoWeek
+
+URL_MAX_LENGTH = Link._meta.get_field("url").max_length
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+
+
+class LinkURLField(forms.URLField):
+    """A pasted address, checked the way a Link will normalise it (so only http and https)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", URL_MAX_LENGTH)
+        kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("widget", forms.URLInput(attrs={"class": "vURLField"}))
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            try:
+                normalize_url(value)
+            except InvalidURL as error:
+                raise ValidationError(str(error), code="invalid") from None
+
+
+class LinkAdminForm(forms.ModelForm):
+    url = LinkURLField(label=_("URL as pasted"))
+
+    class Meta:
+        model = Link
+        fields = ["url", "kind", "title", "description"]
+
+
+class PostAdminForm(forms.ModelForm):
+    source_url = LinkURLField(
+        label=_("Source"),
+        required=False,
+        help_text=_(
+            "Paste the address of the community thread; a link saved before is reused "
+            "whatever tracking parameters the copy carries."
+        ),
+    )
+
+    class Meta:
+        model = Post
+        fields = [
+            "title", "slug", "posted_on", "tags", "summary", "commentary",
+            "status", "published_at", "digest", "position", "curator",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.source_id and "source_url" not in self.initial:
+            self.initial["source_url"] = self.instance.source.url
+
+    def clean_tags(self):
+        tags = self.cleaned_data["tags"]
+        too_long = [tag for tag in tags if len(tag) > TAG_MAX_LENGTH]
+        if too_long:
+            raise ValidationError(
+                _("A topic can have at most %(max)d characters: %(tags)s")
+                % {"max": TAG_MAX_LENGTH, "tags": ", ".join(too_long)}
+            )
+        return tags
+
+    def save(self, commit=True):
+        url = self.cleaned_data.get("source_url")
+        self.instance.source = Link.objects.for_url(url) if url else None
+        return super().save(commit)
+
+
+class PostLinkInlineForm(forms.ModelForm):
+    url = LinkURLField(label=_("URL"))
+
+    class Meta:
+        model = PostLink
+        fields = ["url", "label", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.link_id and "url" not in self.initial:
+            self.initial["url"] = self.instance.link.url
+
+    def has_changed(self):
+        # Pasting the same target again with other tracking parameters changes nothing.
+        changed = super().has_changed()
+        if changed and self.changed_data == ["url"]:
+            return self.points_elsewhere()
+        return changed
+
+    def points_elsewhere(self):
+        """Whether the pasted address names another target than the row's saved link."""
+        if not self.instance.link_id:
+            return True
+        try:
+            return normalize_url(self["url"].value() or "") != self.instance.link.normalized_url
+        except InvalidURL:
+            return True
+
+    def save(self, commit=True):
+        self.instance.link = Link.objects.for_url(self.cleaned_data["url"])
+        return super().save(commit)
+
+
+class PostLinkFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        seen = {}
+        for number, form in enumerate(self.forms, start=1):
+            url = getattr(form, "cleaned_data", {}).get("url")
+            if not url or self._should_delete_form(form):
+                continue
+            normalized = normalize_url(url)
+            if normalized in seen:
+                form.add_error(
+                    "url",
+                    _("This is the same address as link %(number)d above.")
+                    % {"number": seen[normalized]},
+                )
+            else:
+                seen[normalized] = number
+
+    def save_existing_objects(self, commit=True):
+        # A row may take over the link another row gives up in the same save (two rows
+        # swapping addresses, or one deleted): free those rows first so the unique
+        # (post, link) pair never holds both. Rows saved afterwards are inserted again.
+        if commit:
+            released = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form.instance.pk and (self._should_delete_form(form) or form.points_elsewhere())
+            ]
+            PostLink.objects.filter(pk__in=released).delete()
+        return super().save_existing_objects(commit)
+
+
+class IsoWeekField(forms.CharField):
+    """A week typed as its ISO label, e.g. 2021-W05; cleans to an IsoWeek."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("As year-W-week, e.g. 2021-W05."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return value.iso_label if isinstance(value, IsoWeek) else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return IsoWeek.from_iso_label(value)
+        except ValueError:
+            raise ValidationError(
+                _("%(label)s is not an ISO week; write it like 2021-W05 (weeks run 01–52 or 53).")
+                % {"label": value},
+                code="invalid",
+            ) from None
+
+
+class MoveToWeekForm(forms.Form):
+    week = IsoWeekField(label=_("ISO week"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["week"].initial = IsoWeek.of(timezone.localdate())

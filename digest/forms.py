@@ -1,0 +1,47 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from archive.models import Post
+
+# Longer than any real question, short enough that a pasted page is a form error, not a slow search.
+QUERY_MAX_LENGTH = 200
+
+
+class TopicChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.post_count})"
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search posts"),
+        max_length=QUERY_MAX_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    topic = TopicChoiceField(
+        label=_("Topic"),
+        queryset=Tag.objects.none(),  # set per form: "published" depends on the time of asking
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All topics"),
+    )
+
+    def __init__(self, data=None, **kwargs):
+        # NUL bytes are dropped, not reported: nobody types them, and PostgreSQL refuses them,
+        # so they must not reach the query nor be echoed into the page.
+        if data is not None and "\x00" in data.get("q", ""):
+            data = data.copy()
+            data["q"] = data["q"].replace("\x00", "")
+        super().__init__(data, **kwargs)
+        self.fields["topic"].queryset = Post.objects.published().topics().order_by("name")
+
+    def has_criteria(self):
+        return self.is_valid() and bool(self.cleaned_data["q"] or self.cleaned_data["topic"])
+
+    def search(self, posts):
+        """These posts narrowed to the form's topic and query; call only when has_criteria()."""
+        if self.cleaned_data["topic"]:
+            posts = posts.filter(tags=self.cleaned_data["topic"])
+        return posts.search(self.cleaned_data["q"])

@@ -1,0 +1,69 @@
+"""The sitemap index at /sitemap.xml and one sitemap per kind of page, paginated by Django
+at 50,000 addresses, so it stays valid however many posts the archive holds."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.urls import reverse
+
+from archive.models import Post
+from digest.models import WeeklyDigest
+
+
+class SiteSitemap(Sitemap):
+    """Addresses built from SITE_URL, like the pages' canonical links, whatever Host was asked."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class PageSitemap(SiteSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return ["digest:home", "digest:archive", "digest:topics"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class UpdatedSitemap(SiteSitemap):
+    """Rows with an `updated` time: the index asks the database for the newest instead of
+    loading every row, which Django's default does."""
+
+    def lastmod(self, item):
+        return item.updated
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated"))["latest"]
+
+
+class WeekSitemap(UpdatedSitemap):
+    def items(self):
+        return WeeklyDigest.objects.published().newest_first().only("year", "week", "updated")
+
+
+class PostSitemap(UpdatedSitemap):
+    def items(self):
+        return Post.objects.published().newest_first().only("slug", "updated")
+
+
+class TopicSitemap(SiteSitemap):
+    def items(self):
+        return Post.objects.published().topics().order_by("name")
+
+    def location(self, topic):
+        return reverse("digest:topic", kwargs={"slug": topic.slug})
+
+
+sitemaps = {
+    "pages": PageSitemap,
+    "weeks": WeekSitemap,
+    "posts": PostSitemap,
+    "topics": TopicSitemap,
+}

@@ -1,0 +1,52 @@
+"""The curator's lists cost the same number of queries however many rows they show."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_link, make_post, make_published_week
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, permissions, the count, the rows and their topics, the filters' choices.
+POST_CHANGELIST_QUERIES = 12
+LINK_CHANGELIST_QUERIES = 7
+DIGEST_CHANGELIST_QUERIES = 8
+POST_CHANGE_FORM_QUERIES = 12
+
+
+@pytest.mark.parametrize("posts", [2, 40])
+def test_the_post_changelist(curator_client, django_assert_max_num_queries, posts):
+    make_published_week(posts=posts)
+    url = reverse("admin:archive_post_changelist")
+
+    with django_assert_max_num_queries(POST_CHANGELIST_QUERIES):
+        response = curator_client.get(url)
+
+    assert len(response.context["cl"].result_list) == posts
+
+
+@pytest.mark.parametrize("weeks", [1, 12])
+def test_the_link_and_week_changelists(curator_client, django_assert_max_num_queries, weeks):
+    for week in range(1, weeks + 1):
+        make_published_week(week=week, posts=3)
+
+    with django_assert_max_num_queries(LINK_CHANGELIST_QUERIES):
+        curator_client.get(reverse("admin:archive_link_changelist"))
+    with django_assert_max_num_queries(DIGEST_CHANGELIST_QUERIES):
+        response = curator_client.get(reverse("admin:digest_weeklydigest_changelist"))
+
+    assert [digest.post_count for digest in response.context["cl"].result_list] == [3] * weeks
+
+
+@pytest.mark.parametrize("links", [0, 20])
+def test_the_post_change_form(curator_client, django_assert_max_num_queries, links):
+    post = make_post(
+        source=make_link(),
+        tags=["NLP", "자연어처리"],
+        links=[make_link().url for _ in range(links)],
+    )
+
+    with django_assert_max_num_queries(POST_CHANGE_FORM_QUERIES):
+        response = curator_client.get(reverse("admin:archive_post_change", args=[post.pk]))
+
+    assert response.status_code == 200

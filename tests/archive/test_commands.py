@@ -1,0 +1,162 @@
+import stat
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Q
+
+from archive.demo import DEMO_WEEK, WEEKS
+from archive.models import Link, Post, PostLink, Status
+from digest.models import WeeklyDigest
+from tests.htmltree import parse_html
+
+pytestmark = pytest.mark.django_db
+
+
+def run(command):
+    output = StringIO()
+    call_command(command, stdout=output)
+    return output.getvalue()
+
+
+# loaddemo
+
+
+def test_loaddemo_installs_published_weeks_of_curated_posts():
+    run("loaddemo")
+
+    assert [digest.iso_label for digest in WeeklyDigest.objects.published().newest_first()] == [
+        "2021-W47",
+        "2021-W46",
+    ]
+    week = WeeklyDigest.objects.get(year=DEMO_WEEK.year, week=DEMO_WEEK.week)
+    assert week.intro_html and week.outro_html
+    assert week.published_at == DEMO_WEEK.published_at
+    posts = list(week.posts.published().in_digest_order())
+    assert len(posts) == 5
+    assert [post.title for post in posts] == [post.title for post in DEMO_WEEK.posts]
+    assert all(post.posted_on in week.iso_week and post.commentary_html for post in posts)
+    assert any(post.title.isascii() for post in posts), "an English post"
+    assert any(not post.title.isascii() for post in posts), "a Korean post"
+    for post in posts:
+        uses = Link.objects.filter(Q(sourced_posts=post) | Q(post_links__post=post)).distinct()
+        assert uses.count() >= 2, post.title
+
+
+def test_the_demo_covers_topics_kinds_and_cleans_its_links():
+    run("loaddemo")
+
+    topics = set(Post.objects.values_list("tags__name", flat=True))
+    assert {"NLP", "vision", "datasets", "자연어처리", "컴퓨터비전", "데이터셋"} <= topics
+    kinds = set(Link.objects.values_list("kind", flat=True))
+    assert {"repository", "paper", "model", "dataset", "video", "community"} <= kinds
+    pasted = Link.objects.filter(url__contains="fbclid")
+    assert pasted.count() >= 5
+    assert not Link.objects.filter(normalized_url__contains="fbclid").exists()
+    assert not Link.objects.filter(normalized_url__contains="m.facebook.com").exists()
+    walkthrough = Post.objects.get(title__contains="ViT")
+    assert walkthrough.summary_html.count("<strong>") == 2  # two sub-items
+    assert PostLink.objects.filter(post=walkthrough, link__kind="community").count() == 2
+
+
+def test_loaddemo_twice_creates_nothing_new():
+    first = run("loaddemo")
+    counts = [model.objects.count() for model in (WeeklyDigest, Post, Link, PostLink)]
+
+    second = run("loaddemo")
+
+    assert [model.objects.count() for model in (WeeklyDigest, Post, Link, PostLink)] == counts
+    assert first.count("installed") == len(WEEKS)
+    assert second.count("already there") == len(WEEKS)
+
+
+def test_loaddemo_leaves_a_curators_changes_alone():
+    run("loaddemo")
+    week = WeeklyDigest.objects.get(year=DEMO_WEEK.year, week=DEMO_WEEK.week)
+    week.posts.first().delete()
+    WeeklyDigest.objects.filter(pk=week.pk).unpublish()
+
+    run("loaddemo")
+
+    week.refresh_from_db()
+    assert (week.status, week.posts.count()) == (Status.DRAFT, 4)
+
+
+def test_the_demo_week_page_is_public(client):
+    run("loaddemo")
+    week = WeeklyDigest.objects.get(year=DEMO_WEEK.year, week=DEMO_WEEK.week)
+
+    response = client.get(week.get_absolute_url())
+
+    assert response.status_code == 200
+    main = parse_html(response.content).find("main")
+    assert all(post.title in main.text for post in DEMO_WEEK.posts)
+    assert main.find("blockquote") is not None
+
+
+# ensure_admin
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+def saved_password(data_dir):
+    user_line, password_line = (data_dir / "admin-login.txt").read_text().splitlines()
+    assert user_line == "user: admin"
+    return password_line.removeprefix("password: ")
+
+
+def test_ensure_admin_creates_a_superuser_and_keeps_its_login_private(data_dir):
+    output = run("ensure_admin")
+
+    password = saved_password(data_dir)
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff and admin.check_password(password)
+    assert len(password) >= 20
+    assert f"password: {password}" in output and "/admin/" in output
+    assert stat.S_IMODE((data_dir / "admin-login.txt").stat().st_mode) == 0o600
+
+
+def test_ensure_admin_prints_the_same_login_while_it_works(data_dir):
+    run("ensure_admin")
+    password = saved_password(data_dir)
+
+    output = run("ensure_admin")
+
+    assert f"password: {password}" in output
+    assert get_user_model().objects.count() == 1
+
+
+@pytest.mark.parametrize("lose_the_file", [False, True])
+def test_ensure_admin_leaves_a_changed_password_alone(data_dir, lose_the_file):
+    run("ensure_admin")
+    saved = saved_password(data_dir)
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("the curator's own choice")
+    admin.save()
+    if lose_the_file:
+        (data_dir / "admin-login.txt").unlink()
+
+    output = run("ensure_admin")
+
+    assert "manage.py changepassword admin" in output
+    assert saved not in output
+    admin.refresh_from_db()
+    assert admin.check_password("the curator's own choice")
+    if not lose_the_file:
+        assert saved_password(data_dir) == saved
+
+
+def test_ensure_admin_replaces_a_stale_world_readable_file(data_dir):
+    stale = data_dir / "admin-login.txt"
+    stale.write_text("user: admin\npassword: from an old database\n")
+    stale.chmod(0o644)
+
+    run("ensure_admin")
+
+    assert saved_password(data_dir) != "from an old database"
+    assert stat.S_IMODE(stale.stat().st_mode) == 0o600

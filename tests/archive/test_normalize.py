@@ -1,0 +1,153 @@
+import pytest
+
+from archive.normalize import InvalidURL, LinkKind, detect_kind, domain_of, normalize_url
+
+
+@pytest.mark.parametrize(
+    "pasted, normalized",
+    [
+        # Tracking parameters go, whatever their case; the rest stay in their order.
+        ("https://github.com/a/b?fbclid=IwAR2iWhR", "https://github.com/a/b"),
+        ("https://example.com/?gclid=1&dclid=2&msclkid=3", "https://example.com/"),
+        ("https://www.instagram.com/p/Cx/?igshid=abc", "https://www.instagram.com/p/Cx/"),
+        ("https://example.com/news?mc_cid=1&mc_eid=2&id=7", "https://example.com/news?id=7"),
+        (
+            "https://example.com/a?utm_source=fb&utm_medium=social&utm_campaign=x&utm_term=y"
+            "&utm_content=z",
+            "https://example.com/a",
+        ),
+        ("https://example.com/a?UTM_Source=fb&FBCLID=x&q=1", "https://example.com/a?q=1"),
+        ("https://example.com/s?z=1&utm_source=x&a=2&b=3", "https://example.com/s?z=1&a=2&b=3"),
+        ("https://example.com/s?b=2&a=1", "https://example.com/s?b=2&a=1"),
+        ("https://example.com/s?q=a%20b&fbclid=x", "https://example.com/s?q=a%20b"),
+        ("https://example.com/s?flag&fbclid=x", "https://example.com/s?flag"),
+        # Scheme and host case; the path keeps its case.
+        ("HTTPS://GitHub.COM/KakaoBrain/Pororo", "https://github.com/KakaoBrain/Pororo"),
+        ("Http://Example.com./Path", "http://example.com/Path"),
+        # Default ports dropped, others kept.
+        ("https://example.com:443/x", "https://example.com/x"),
+        ("http://example.com:80/x", "http://example.com/x"),
+        ("https://example.com:8443/x", "https://example.com:8443/x"),
+        ("http://example.com:443/x", "http://example.com:443/x"),
+        ("http://[::1]:8000/x", "http://[::1]:8000/x"),
+        # Internationalised names become punycode; Korean paths percent-encoded, escapes upper.
+        ("https://한국.kr/소개", "https://xn--3e0b707e.kr/%EC%86%8C%EA%B0%9C"),
+        ("https://BÜCHER.example/", "https://xn--bcher-kva.example/"),
+        (
+            "https://ko.wikipedia.org/wiki/%ec%9e%90%ec%97%b0",
+            "https://ko.wikipedia.org/wiki/%EC%9E%90%EC%97%B0",
+        ),
+        # Fragments go, and so does an empty query.
+        ("https://github.com/kakaobrain/pororo#readme", "https://github.com/kakaobrain/pororo"),
+        ("https://example.com/a?#top", "https://example.com/a"),
+        ("https://example.com", "https://example.com/"),
+        # One name per host that also answers under a mobile or www name.
+        (
+            "https://m.facebook.com/groups/TensorFlowKR/permalink/1411658372508550/?fbclid=x",
+            "https://www.facebook.com/groups/TensorFlowKR/permalink/1411658372508550/",
+        ),
+        (
+            "https://facebook.com/groups/TensorFlowKR/",
+            "https://www.facebook.com/groups/TensorFlowKR/",
+        ),
+        (
+            "https://m.youtube.com/watch?v=xhY7m8QVKjo&t=2121s",
+            "https://www.youtube.com/watch?v=xhY7m8QVKjo&t=2121s",
+        ),
+        (
+            "https://www.paperswithcode.com/datasets?fbclid=IwAR052",
+            "https://paperswithcode.com/datasets",
+        ),
+        # Already clean: unchanged.
+        ("https://arxiv.org/abs/1706.03762", "https://arxiv.org/abs/1706.03762"),
+        ("https://huggingface.co/datasets/klue", "https://huggingface.co/datasets/klue"),
+        (
+            "https://www.youtube.com/watch?v=xhY7m8QVKjo&t=2121s",
+            "https://www.youtube.com/watch?v=xhY7m8QVKjo&t=2121s",
+        ),
+        ("  https://example.com/padded  ", "https://example.com/padded"),
+    ],
+)
+def test_normalize_url(pasted, normalized):
+    assert normalize_url(pasted) == normalized
+    assert normalize_url(normalized) == normalized  # a normal form stays put
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "github.com/kakaobrain/pororo",
+        "ftp://example.com/file",
+        "javascript:alert(1)",
+        "mailto:someone@example.com",
+        "data:text/html,<script>",
+        "https://",
+        "https:///path-only",
+        "https://exa mple.com/",
+        "https://example.com/a\nb",
+        "https://example.com:99999/",
+        "https://example.com:port/",
+        "http://[::1/",
+        "https://" + "a" * 64 + ".com/",
+        "https://a..b.com/",
+        "https://ko.wikipedia.org/wiki/" + "가" * 700,  # 700 characters, 6,300 once encoded
+    ],
+)
+def test_bad_urls_are_refused(url):
+    with pytest.raises(InvalidURL):
+        normalize_url(url)
+
+
+@pytest.mark.parametrize(
+    "url, domain",
+    [
+        ("https://www.facebook.com/groups/x/", "facebook.com"),
+        ("https://xn--3e0b707e.kr/", "한국.kr"),
+        ("https://cpm0722.github.io/pytorch-implementation/", "cpm0722.github.io"),
+        ("https://m.blog.naver.com/x/1", "blog.naver.com"),
+    ],
+)
+def test_domain_of(url, domain):
+    assert domain_of(url) == domain
+
+
+@pytest.mark.parametrize(
+    "url, kind",
+    [
+        ("https://github.com/kakaobrain/pororo", LinkKind.REPOSITORY),
+        ("https://github.com/kiyoungkim1/LMkor/tree/main/examples", LinkKind.REPOSITORY),
+        ("https://gitlab.com/group/project", LinkKind.REPOSITORY),
+        ("https://github.com/topics/nlp", LinkKind.ARTICLE),
+        ("https://github.com/kakaobrain", LinkKind.ARTICLE),
+        ("https://huggingface.co/spaces/owner/demo", LinkKind.REPOSITORY),
+        ("https://arxiv.org/abs/1706.03762", LinkKind.PAPER),
+        ("https://aclanthology.org/2021.naacl-main.1/", LinkKind.PAPER),
+        ("https://openreview.net/forum?id=YicbFdNTTy", LinkKind.PAPER),
+        ("https://paperswithcode.com/paper/attention-is-all-you-need", LinkKind.PAPER),
+        ("https://paperswithcode.com/datasets", LinkKind.DATASET),
+        ("https://paperswithcode.com/dataset/coco", LinkKind.DATASET),
+        ("https://huggingface.co/datasets/klue", LinkKind.DATASET),
+        ("https://www.kaggle.com/datasets/owner/name", LinkKind.DATASET),
+        ("https://huggingface.co/kakaobrain/kogpt", LinkKind.MODEL),
+        ("https://huggingface.co/docs/transformers", LinkKind.ARTICLE),
+        ("https://www.youtube.com/watch?v=xhY7m8QVKjo", LinkKind.VIDEO),
+        ("https://youtu.be/xhY7m8QVKjo", LinkKind.VIDEO),
+        (
+            "https://www.facebook.com/groups/TensorFlowKR/permalink/1411658372508550/",
+            LinkKind.COMMUNITY_POST,
+        ),
+        (
+            "https://m.facebook.com/groups/TensorFlowKR/posts/1411658372508550/",
+            LinkKind.COMMUNITY_POST,
+        ),
+        ("https://www.reddit.com/r/MachineLearning/comments/abc/title/", LinkKind.COMMUNITY_POST),
+        ("https://news.ycombinator.com/item?id=1", LinkKind.COMMUNITY_POST),
+        ("https://www.facebook.com/groups/TensorFlowKR/", LinkKind.ARTICLE),
+        ("https://cpm0722.github.io/pytorch-implementation/transformer", LinkKind.ARTICLE),
+        ("https://medium.com/@someone/a-post", LinkKind.ARTICLE),
+        ("https://airsc.ai/", LinkKind.OTHER),
+    ],
+)
+def test_detect_kind(url, kind):
+    assert detect_kind(normalize_url(url)) == kind
