@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from archive.forms import (
+    LabelledSplitDateTime,
     LinkAdminForm,
     MoveToWeekForm,
     PostAdminForm,
@@ -58,6 +60,7 @@ class PostLinkInline(admin.TabularInline):
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     form = PostAdminForm
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     inlines = [PostLinkInline]
     list_display = ["title", "status", "week", "posted_on", "topics", "source_domain", "curator"]
     list_filter = ["status", "tags", ("digest", admin.RelatedOnlyFieldListFilter), LinkKindFilter]

@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from archive.forms import LabelledSplitDateTime, TabularInlineFormSet
 from archive.models import Post
 from digest.admin_actions import download_markdown
 from digest.models import WeeklyDigest
@@ -13,6 +15,7 @@ class PostInline(admin.TabularInline):
     """The week's running order: reorder by position, open a post to edit it."""
 
     model = Post
+    formset = TabularInlineFormSet
     fields = ["position", "title", "status"]
     readonly_fields = ["title", "status"]
     ordering = ["position", "posted_on", "id"]
@@ -29,6 +32,7 @@ class PostInline(admin.TabularInline):
 @admin.register(WeeklyDigest)
 class WeeklyDigestAdmin(admin.ModelAdmin):
     inlines = [PostInline]
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     list_display = ["__str__", "iso_label", "status", "published_at", "post_count", "page"]
     list_filter = ["status", "year"]
     search_fields = ["title", "intro", "outro"]
