@@ -6,18 +6,36 @@ from pathlib import Path
 # Each page, as a path built from the `site` fixture's data.
 READER_PAGES = {
     "home": lambda site: "/",
+    "archive": lambda site: "/weeks/",
     "week": lambda site: site.week.get_absolute_url(),
     "post": lambda site: site.post.get_absolute_url(),
+    "topics": lambda site: "/topics/",
+    "topic": lambda site: f"/topics/{site.topic.slug}/",
+    "search": lambda site: "/search/?q=모델",
+    "feeds": lambda site: "/feeds/",
 }
 # Seen logged in as a curator.
-CURATOR_PAGES = {}
+CURATOR_PAGES = {
+    "admin post form": lambda site: "/admin/archive/post/add/",
+}
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 
-# How far the page is wider than the viewport: a phone reader would have to scroll sideways.
-HORIZONTAL_OVERFLOW = """() => document.documentElement.scrollWidth
-    - document.documentElement.clientWidth"""
+# The elements that stick out past the right edge of the viewport, innermost first: a phone
+# reader would have to scroll sideways to read them. Empty when the page fits.
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const sticksOut = (element) => element.getBoundingClientRect().right > width + 0.5;
+  return [...document.body.querySelectorAll('*')]
+    .filter((element) => sticksOut(element) && ![...element.children].some(sticksOut))
+    .slice(0, 5)
+    .map((element) => element.tagName.toLowerCase()
+      + (element.id ? '#' + element.id : '')
+      + (element.className ? '.' + String(element.className).split(' ').join('.') : '')
+      + ` (right edge at ${Math.round(element.getBoundingClientRect().right)}px of ${width})`);
+}"""
 
 # The colour behind the text: the first opaque background from <body> up, else the canvas
 # (what the browser paints when the page sets none, which color-scheme can darken).

@@ -19,7 +19,8 @@ def open_page(page, log_in, name, site):
 
 
 @pytest.mark.parametrize("name", [*READER_PAGES, *CURATOR_PAGES])
-def test_no_serious_accessibility_violations(page, log_in, axe, site, name):
+def test_no_serious_accessibility_violations(new_context, log_in, axe, site, name):
+    page = new_context(bypass_csp=True).new_page()
     open_page(page, log_in, name, site)
     assert axe(page) == []
 
