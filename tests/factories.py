@@ -11,6 +11,7 @@ from archive.models import Link, Post, PostLink, Status
 from digest.models import WeeklyDigest
 
 _sequence = itertools.count(1)
+PASSWORD = "correct horse battery staple"  # every user's, to log in through a form
 
 
 def make_link(url=None, **fields):
@@ -95,7 +96,7 @@ def make_published_years(first, last):
 def make_user(username="reader", staff=False, curator=False, superuser=False):
     user = get_user_model().objects.create_user(
         username=username,
-        password="correct horse battery staple",
+        password=PASSWORD,
         is_staff=staff or curator or superuser,
         is_superuser=superuser,
     )

@@ -39,7 +39,6 @@ CHROMIUM_ARGS = [
 ]
 AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-PASSWORD = "correct horse battery staple"  # what tests.factories.make_user gives every user
 
 
 def unavailable(reason):
@@ -126,6 +125,10 @@ class Watch:
             self.console_errors.append(f"{message.text} {message.location.get('url') or ''}")
 
     def on_request_failed(self, request):
+        # ERR_ABORTED: the browser dropped a request the page no longer needed, because the
+        # reader moved on to the next page first; not a failure of the site.
+        if request.failure == "net::ERR_ABORTED":
+            return
         if request.url not in self.outside_requests:
             self.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
 
