@@ -1,0 +1,125 @@
+"""The curator's week in a real browser: two posts from the bookmarklet to the public page and
+the feed, counting every click, keystroke-filled field and page opened along the way."""
+
+import re
+from urllib.parse import urlencode
+
+import feedparser
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from digest.weeks import IsoWeek
+from tests import factories
+
+pytestmark = pytest.mark.browser
+
+# What the bookmarklet sends from two community threads, tracking parameters and all.
+THREADS = [
+    {
+        "url": "https://www.facebook.com/groups/TensorFlowKR/permalink/101/"
+        "?fbclid=IwAR0abc&utm_source=facebook&utm_medium=social",
+        "title": "한국어 LLM 평가 모음",
+        "text": "한국어 모델을 비교한 표를 공유합니다.",
+    },
+    {
+        "url": "https://www.facebook.com/groups/TensorFlowKR/permalink/102/?utm_campaign=share",
+        "title": "Diffusion models explained, in Korean",
+        "text": "",
+    },
+]
+CLEAN_SOURCE = "https://www.facebook.com/groups/TensorFlowKR/permalink/101/"
+INTRO = "이번 주는 평가와 생성 모델 이야기입니다."
+
+
+class Curator:
+    """Drives the page as the curator does, counting each action: a page opened, a click, a
+    field filled, an option chosen. The count is the journey's cost, and we want it small."""
+
+    def __init__(self, page):
+        self.page = page
+        self.actions = 0
+
+    def open(self, path):
+        self.actions += 1
+        return self.page.goto(path)
+
+    def click(self, locator):
+        self.actions += 1
+        locator.click()
+
+    def fill(self, locator, text):
+        self.actions += 1
+        locator.fill(text)
+
+    def choose(self, locator, value):
+        self.actions += 1
+        locator.select_option(value)
+
+
+def bookmarklet_path(thread):
+    """The address the bookmarklet opens (see archive/templatetags/curator_tools.py)."""
+    return f"/admin/archive/post/add/?{urlencode(thread)}"
+
+
+def test_two_posts_from_bookmarklet_to_public_week_and_feed(new_context, site, capsys):
+    factories.make_user("curator", curator=True)
+    week = IsoWeek.of(timezone.localdate())
+    page = new_context(locale="en-US").new_page()
+    curator = Curator(page)
+
+    # Clicked while logged out: the admin asks who it is, then shows the prefilled form.
+    curator.open(bookmarklet_path(THREADS[0]))
+    curator.fill(page.get_by_label("Username"), "curator")
+    curator.fill(page.get_by_label("Password"), factories.PASSWORD)
+    curator.click(page.get_by_role("button", name="Log in"))
+    expect(page.get_by_label("Title")).to_have_value(THREADS[0]["title"])
+    expect(page.get_by_label("Source")).to_have_value(THREADS[0]["url"])
+    expect(page.get_by_label("Summary")).to_have_value(f"> {THREADS[0]['text']}")
+    curator.fill(page.get_by_label("Topics"), "NLP, 한국어, 평가")
+    curator.click(page.get_by_role("button", name="Save", exact=True))
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+
+    curator.open(bookmarklet_path(THREADS[1]))
+    curator.click(page.get_by_role("button", name="Save", exact=True))
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+
+    # Both landed in this week's draft digest in the order saved; the first moves to the end.
+    curator.click(page.locator("#nav-sidebar .model-weeklydigest th a"))
+    curator.click(page.locator("#result_list tr", has_text=week.iso_label).locator("th a"))
+    rows = page.locator("#posts-group tr.form-row")
+    expect(rows.locator("td.field-title")).to_have_text([t["title"] for t in THREADS])
+    curator.fill(rows.filter(has_text=THREADS[0]["title"]).get_by_label("Position"), "2")
+    curator.fill(page.get_by_label("Intro"), INTRO)
+    curator.click(page.get_by_role("button", name="Save", exact=True))
+
+    this_week = page.locator("#result_list tr", has_text=week.iso_label)
+    curator.click(this_week.locator("input.action-select"))
+    curator.choose(page.locator("select[name=action]"), "publish_with_posts")
+    curator.click(page.get_by_role("button", name="Go"))
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+
+    # Readers see the week in the new order, with the intro, the topics and a clean source.
+    curator.click(this_week.get_by_role("link", name="View"))
+    expect(page).to_have_url(re.compile(f"/{week.year}/w{week.week:02d}/$"))
+    expect(page.locator(".week-intro")).to_have_text(INTRO)
+    expect(page.locator(".posts .post-title")).to_have_text(
+        [THREADS[1]["title"], THREADS[0]["title"]]
+    )
+    korean_post = page.locator(".posts > li").nth(1)
+    expect(korean_post.locator(".chips a")).to_have_text(["NLP", "평가", "한국어"])
+    expect(korean_post.locator("a.source")).to_have_attribute("href", CLEAN_SOURCE)
+
+    # And so does a feed reader, newest week first.
+    curator.actions += 1
+    feed = feedparser.parse(page.request.get("/feed/").body())
+    assert feed.bozo == 0
+    newest = feed.entries[0]
+    assert newest.link.endswith(f"/{week.year}/w{week.week:02d}/")
+    content = newest.content[0].value
+    assert INTRO in content
+    assert content.index(THREADS[1]["title"]) < content.index(THREADS[0]["title"])
+
+    with capsys.disabled():
+        print(f"\nCurator journey, bookmarklet to feed: {curator.actions} browser actions")
+    assert curator.actions <= 18
