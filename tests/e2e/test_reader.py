@@ -1,6 +1,10 @@
 """A reader's visit in a real browser: the pages on a phone, in dark mode, by keyboard alone."""
 
+import re
+
 import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.e2e.pages import (
     BACKGROUND,
@@ -15,6 +19,44 @@ from tests.e2e.pages import (
 )
 
 pytestmark = pytest.mark.browser
+
+
+def test_reader_journey_on_a_phone(new_context, site):
+    """Home → week → post → topic → search → English → archive, by tapping links, on a
+    375 px phone that arrives speaking Korean; no page needs scrolling sideways."""
+    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="ko-KR").new_page()
+
+    def arrived(path, heading):
+        expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+        expect(page.locator("h1")).to_have_text(heading)
+        assert page.evaluate(OVERFLOWING) == []
+
+    visit(page, "/")
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
+    page.locator(".week-title").get_by_role("link").click()
+    arrived(site.week.get_absolute_url(), site.week.display_title)
+
+    page.locator(".posts .post-title").get_by_role("link").first.click()
+    arrived(site.post.get_absolute_url(), site.post.title)
+
+    # Not exact: a chip's accessible name starts with the "#" its stylesheet draws.
+    page.locator(".post .chips").get_by_role("link", name=site.topic.name).click()
+    arrived(reverse("digest:topic", args=[site.topic.slug]), site.topic.name)
+    expect(page.locator(".card-title").filter(has_text=site.post.title)).to_have_count(1)
+
+    page.locator(".site-nav").get_by_role("link", name="검색").click()
+    page.get_by_role("searchbox").fill("모델")
+    page.get_by_role("searchbox").press("Enter")
+    arrived("/search/?q=%EB%AA%A8%EB%8D%B8&topic=", "검색")
+    expect(page.locator(".card-title").filter(has_text=site.post.title)).to_have_count(1)
+
+    page.locator(".language-switcher").get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    arrived("/search/?q=%EB%AA%A8%EB%8D%B8&topic=", "Search")
+
+    page.locator(".site-nav").get_by_role("link", name="Weeks").click()
+    arrived("/weeks/", "All weeks")
+    expect(page.locator(".week-list > li")).to_have_count(2)
 
 
 def test_week_page_screenshots(new_context, site):
