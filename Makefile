@@ -29,11 +29,14 @@ $(LIGHTHOUSE): benchmarks/node/package.json benchmarks/node/package-lock.json
 	npm ci --prefix benchmarks/node --no-audit --no-fund
 	touch $@
 
+# The laptop setup: DEBUG on, links and the printed login pointing at this very server.
+RUN_ENV := DEBUG=1 SITE_URL=http://$(HOST):$(PORT)
+
 run: $(INSTALLED)
-	DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DEBUG=1 $(BIN)/python manage.py loaddemo
-	DEBUG=1 $(BIN)/python manage.py ensure_admin
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py loaddemo
+	$(RUN_ENV) $(BIN)/python manage.py ensure_admin
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(INSTALLED) $(if $(NPM),$(NODE_TOOLS))
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
