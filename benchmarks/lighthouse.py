@@ -43,11 +43,10 @@ NEWEST_WEEK = (
 
 def audit(url, form_factor, report_path):
     """One Lighthouse run; returns its category scores out of 100."""
-    subprocess.run(
+    finished = subprocess.run(
         [
             LIGHTHOUSE,
             url,
-            "--quiet",
             "--output=json",
             f"--output-path={report_path}",
             f"--chrome-flags={CHROME_FLAGS}",
@@ -55,8 +54,12 @@ def audit(url, form_factor, report_path):
             *FORM_FACTORS[form_factor],
         ],
         env={**os.environ, "CHROME_PATH": CHROME_PATH},
-        check=True,
+        capture_output=True,
+        text=True,
     )
+    if finished.returncode:
+        # Its progress log is long; it is only worth reading when the run failed.
+        sys.exit(f"Lighthouse failed on {url} ({form_factor}):\n{finished.stderr[-4000:]}")
     report = json.loads(Path(report_path).read_text())
     return {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
 
