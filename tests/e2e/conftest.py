@@ -99,7 +99,7 @@ def _restore_migrated_rows(django_db_serialized_rollback):
 
 @dataclass
 class Watch:
-    """What went wrong on the pages of one browser context."""
+    """What went wrong on the pages of a test's browser contexts."""
 
     console_errors: list = field(default_factory=list)
     failed_requests: list = field(default_factory=list)
@@ -154,21 +154,19 @@ class Watch:
 def new_context(browser, live_server):
     """Opens browser contexts on the live server (options as for browser.new_context); every
     page in them is watched, and the test fails at teardown if any of them misbehaved."""
+    watch = Watch()
     opened = []
 
     def open_context(**options):
         context = browser.new_context(base_url=live_server.url, **options)
-        watch = Watch()
         watch.attach(context)
-        opened.append((context, watch))
+        opened.append(context)
         return context
 
     yield open_context
-    problems = {}
-    for context, watch in opened:
+    for context in opened:
         context.close()
-        problems.update(watch.problems())
-    assert not problems, f"the browser saw problems: {problems}"
+    assert not watch.problems(), f"the browser saw problems: {watch.problems()}"
 
 
 @pytest.fixture
