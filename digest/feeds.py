@@ -306,10 +306,13 @@ class TopicFeed(PostEntries, SiteFeed):
     def title(self, tag):
         return gettext("%(site)s: %(topic)s") % {"site": settings.SITE_NAME, "topic": tag.name}
 
-    def description(self, tag):
+    def subtitle(self, tag):
         return gettext("Posts on the topic “%(topic)s”, newest first.") % {"topic": tag.name}
 
-    subtitle = description
+    def description(self, tag):
+        # Readers show an RSS channel's description as HTML (Atom's subtitle is text): a topic
+        # named <script> must stay text there.
+        return escape(self.subtitle(tag))
 
     def link(self, tag):
         return absolute_url(topic_path(tag))

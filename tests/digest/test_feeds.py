@@ -731,3 +731,16 @@ def test_the_json_feed_carries_the_same_entries(client, week):
     assert item["authors"] == [{"name": "Jimin Kim"}]
     assert item["date_published"] and item["date_modified"]
     assert "카카오브레인 Pororo 공개" in Elements(item["content_html"]).text_of("a")
+
+
+def test_a_topic_feed_describes_a_topic_named_like_markup_as_text(client, week):
+    make_post(digest=week, published=True, tags=["<b>굵게</b> & co"])
+    slug = Tag.objects.get(name="<b>굵게</b> & co").slug
+
+    rss = ElementTree.fromstring(client.get(f"/topics/{slug}/feed/").content)
+    atom = ElementTree.fromstring(client.get(f"/topics/{slug}/feed/atom/").content)
+
+    # RSS readers show the channel's description as HTML; Atom's subtitle is text.
+    description = rss.find("channel/description").text
+    assert "&lt;b&gt;굵게&lt;/b&gt; &amp; co" in description
+    assert "<b>굵게</b> & co" in atom.find(f"{ATOM_NS}subtitle").text
