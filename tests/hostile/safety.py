@@ -8,6 +8,7 @@ newlines removed anywhere) before their scheme is read, so `jav&#x09;ascript:` a
 
 import json
 import re
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
@@ -38,6 +39,7 @@ FORBIDDEN_ELEMENTS = frozenset(
 RAW_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][^\s/>]*)")
 C0_OR_SPACE = "".join(map(chr, range(0x21)))
 TAB_OR_NEWLINE = re.compile("[\t\n\r]")
+URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
 # What render_markdown may emit, attribute by attribute.
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "rel"}, "abbr": {"title"}, "ol": {"start"}, "code": {"class"}}  # fmt: skip
 
@@ -53,25 +55,43 @@ def url_values(name, value):
     return [value]
 
 
+class _Inspector(HTMLParser):
+    """Every start tag with its attributes, entities decoded, as the standard parser reads it."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+    handle_startendtag = handle_starttag
+
+
+def start_tags(html):
+    inspector = _Inspector()
+    inspector.feed(html)
+    inspector.close()
+    return inspector.tags
+
+
 def assert_runs_nothing(html, where=""):
     """No element that runs or embeds anything, no event handler or style attribute, no
-    script URL: in the raw markup and in the tree an HTML parser builds from it."""
+    script URL: in the raw markup and in the elements an HTML parser reads from it."""
     if isinstance(html, bytes):
         html = html.decode()
     raw_tags = {name.lower() for name in RAW_TAG.findall(html)}
     assert not raw_tags & FORBIDDEN_ELEMENTS, (where, raw_tags & FORBIDDEN_ELEMENTS)
-    for element in BeautifulSoup(html, "html.parser").find_all(True):
-        assert element.name not in FORBIDDEN_ELEMENTS, (where, str(element)[:200])
-        if element.name == "meta":
-            assert "http-equiv" not in element.attrs, (where, str(element))
-        for name, value in element.attrs.items():
-            name = name.lower()
-            assert not name.startswith("on"), (where, str(element)[:200])
-            assert name not in {"style", "srcdoc", "formaction"}, (where, str(element)[:200])
-            if name in URL_ATTRIBUTES:
-                values = value if isinstance(value, list) else [value]
-                for url in (url for item in values for url in url_values(name, item)):
-                    assert not followed_url(url).startswith(SCRIPT_SCHEMES), (where, url)
+    for tag, attrs in start_tags(html):
+        assert tag not in FORBIDDEN_ELEMENTS, (where, tag, attrs)
+        names = {name for name, _value in attrs}
+        assert not (tag == "meta" and "http-equiv" in names), (where, attrs)
+        for name, value in attrs:
+            assert not name.startswith("on"), (where, tag, attrs)
+            assert name not in {"style", "srcdoc", "formaction"}, (where, tag, attrs)
+            if name in URL_ATTRIBUTES and value:
+                for url in url_values(name, value):
+                    assert not followed_url(url).startswith(SCRIPT_SCHEMES), (where, tag, url)
 
 
 def assert_only_allowlisted(html, site_host="testserver"):
@@ -87,10 +107,9 @@ def assert_only_allowlisted(html, site_host="testserver"):
             assert element["start"].isdigit()
         if element.name == "a" and "href" in element.attrs:
             href = followed_url(element["href"])
-            scheme = urlsplit(href).scheme
-            assert scheme in ALLOWED_PROTOCOLS or (
-                scheme == "" and ":" not in href.split("/")[0]
-            ), href
+            scheme = URL_SCHEME.match(href)
+            # Without a scheme (`javas&Tab;cript:` has none) a browser resolves it as a path.
+            assert not scheme or scheme.group(1) in ALLOWED_PROTOCOLS, href
             if urlsplit(href).hostname not in (None, site_host):
                 assert element.get("rel") == ["nofollow", "noopener"], element
             else:
@@ -118,7 +137,7 @@ def feed_html(document, content_type):
     root = ElementTree.fromstring(document)
     html = []
     for element in root.iter():
-        assert "script" not in element.tag.lower(), element.tag
+        assert element.tag.rpartition("}")[2].lower() not in FORBIDDEN_ELEMENTS, element.tag
         for name, value in element.attrib.items():
             assert not name.lower().startswith("on"), name
             if name in {"href", "src", "xmlUrl", "htmlUrl", "url"}:
