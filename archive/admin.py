@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from taggit.models import Tag
 
 from archive.forms import (
     LinkAdminForm,
@@ -211,3 +212,18 @@ class LinkAdmin(admin.ModelAdmin):
                 for post in using.order_by("-posted_on", "-id")
             ]
         return deleted, counts, perms_needed, protected
+
+
+# taggit's own Tag admin merges tags through its generic TaggedItem, which Jugan's posts do not
+# use (they have TaggedPost): its "Merge selected tags" said the tags were merged and changed no
+# post, and its merge page failed with a 500 when opened without a selection. Topics are edited
+# here without it.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    ordering = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
