@@ -67,7 +67,7 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "posted_on"
     actions = ["publish", "unpublish", "move_to_week"]
     fieldsets = [
-        (None, {"fields": ["title", "source_url", "posted_on", "tags"]}),
+        (None, {"fields": ["title", "source_url", "posted_on", "tags", "version"]}),
         (_("Text"), {"fields": ["summary", "commentary"]}),
         (
             _("Publishing"),

@@ -5,6 +5,7 @@ from django.utils.translation import ngettext
 
 from archive.models import Post
 from digest.admin_actions import download_markdown
+from digest.forms import WeeklyDigestAdminForm
 from digest.models import WeeklyDigest
 from digest.services import publish_with_posts
 
@@ -28,6 +29,7 @@ class PostInline(admin.TabularInline):
 
 @admin.register(WeeklyDigest)
 class WeeklyDigestAdmin(admin.ModelAdmin):
+    form = WeeklyDigestAdminForm
     inlines = [PostInline]
     list_display = ["__str__", "iso_label", "status", "published_at", "post_count", "page"]
     list_filter = ["status", "year"]
@@ -35,7 +37,7 @@ class WeeklyDigestAdmin(admin.ModelAdmin):
     ordering = ["-year", "-week"]
     actions = ["publish", "publish_with_posts", "unpublish", download_markdown]
     fieldsets = [
-        (None, {"fields": [("year", "week"), "title"]}),
+        (None, {"fields": [("year", "week"), "title", "version"]}),
         (_("Text"), {"fields": ["intro", "outro"]}),
         (_("Publishing"), {"fields": ["status", "published_at"]}),
     ]
