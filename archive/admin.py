@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,6 +25,27 @@ from digest.services import move_posts_to_week
 admin.site.site_header = _("Jugan curation")
 admin.site.site_title = _("Jugan curation")
 admin.site.index_title = _("This week's work")
+
+
+class CheckedSelectionMixin:
+    """Django passes the ticked rows' ids to an action unchecked: a tampered form with an id that
+    is no primary key (`abc`) was a server error. Such ids are dropped; with none left, the admin
+    says that no item was selected."""
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        valid = [value for value in selected if self.is_primary_key(value)]
+        if valid != selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(ACTION_CHECKBOX_NAME, valid)
+        return super().response_action(request, queryset)
+
+    def is_primary_key(self, value):
+        try:
+            self.model._meta.pk.to_python(value)
+        except ValidationError:
+            return False
+        return True
 
 
 class LinkKindFilter(admin.SimpleListFilter):
@@ -57,7 +79,7 @@ class PostLinkInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     form = PostAdminForm
     inlines = [PostLinkInline]
     list_display = ["title", "status", "week", "posted_on", "topics", "source_domain", "curator"]
@@ -182,7 +204,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Link)
-class LinkAdmin(admin.ModelAdmin):
+class LinkAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     form = LinkAdminForm
     list_display = ["__str__", "domain", "kind", "post_count", "created"]
     list_filter = ["kind"]
@@ -222,7 +244,7 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(CheckedSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     ordering = ["name", "slug"]
     search_fields = ["name"]

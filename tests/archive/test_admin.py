@@ -588,3 +588,18 @@ def test_topics_are_edited_without_taggits_merge_that_changed_no_post(curator_cl
     response = curator_client.post(reverse("admin:taggit_tag_change", args=[tag.pk]), renamed)
     assert response.status_code == 302
     assert sorted(post.tags.names()) == ["자연어 처리(NLP)", "자연어처리"]
+
+
+@pytest.mark.parametrize("selected", [["abc"], ["\x00"], ["1.5", "x"]])
+def test_an_action_on_ids_that_are_no_ids_selects_nothing(curator_client, selected):
+    """A tampered form's ids reached the database unchecked: a 500."""
+    post = make_post(published=False)
+
+    response = curator_client.post(
+        CHANGELIST_URL, {"action": "publish", "_selected_action": selected}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "Items must be selected" in response.content.decode()
+    post.refresh_from_db()
+    assert post.status == Status.DRAFT
