@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import DataError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -27,10 +29,15 @@ admin.site.site_title = _("Jugan curation")
 admin.site.index_title = _("This week's work")
 
 
-class CheckedSelectionMixin:
-    """Django passes the ticked rows' ids to an action unchecked: a tampered form with an id that
-    is no primary key (`abc`) was a server error. Such ids are dropped; with none left, the admin
-    says that no item was selected."""
+class TamperedListInputMixin:
+    """A list that answers a tampered request the way the admin answers an odd one.
+
+    Django passes the ticked rows' ids to an action unchecked, so `_selected_action=abc` was a
+    server error: such ids are dropped, and with none left the admin says no item was selected.
+    The list takes any field lookup from its query, and a number too large for the database in
+    one (`?taggedpost=99999999999999999999`) failed when the list was counted: that is a bad
+    lookup like any other, so the admin shows the list without it and says so.
+    """
 
     def response_action(self, request, queryset):
         selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
@@ -46,6 +53,14 @@ class CheckedSelectionMixin:
         except ValidationError:
             return False
         return True
+
+    def get_changelist_instance(self, request):
+        try:
+            # A savepoint, so that a failed count leaves any surrounding transaction usable.
+            with transaction.atomic():
+                return super().get_changelist_instance(request)
+        except (OverflowError, DataError) as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 class LinkKindFilter(admin.SimpleListFilter):
@@ -79,7 +94,7 @@ class PostLinkInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(CheckedSelectionMixin, admin.ModelAdmin):
+class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
     form = PostAdminForm
     inlines = [PostLinkInline]
     list_display = ["title", "status", "week", "posted_on", "topics", "source_domain", "curator"]
@@ -204,7 +219,7 @@ class PostAdmin(CheckedSelectionMixin, admin.ModelAdmin):
 
 
 @admin.register(Link)
-class LinkAdmin(CheckedSelectionMixin, admin.ModelAdmin):
+class LinkAdmin(TamperedListInputMixin, admin.ModelAdmin):
     form = LinkAdminForm
     list_display = ["__str__", "domain", "kind", "post_count", "created"]
     list_filter = ["kind"]
@@ -244,7 +259,7 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TopicAdmin(CheckedSelectionMixin, admin.ModelAdmin):
+class TopicAdmin(TamperedListInputMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     ordering = ["name", "slug"]
     search_fields = ["name"]

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from archive.admin import CheckedSelectionMixin
+from archive.admin import TamperedListInputMixin
 from archive.models import Post
 from digest.admin_actions import download_markdown
 from digest.forms import WeeklyDigestAdminForm
@@ -29,7 +29,7 @@ class PostInline(admin.TabularInline):
 
 
 @admin.register(WeeklyDigest)
-class WeeklyDigestAdmin(CheckedSelectionMixin, admin.ModelAdmin):
+class WeeklyDigestAdmin(TamperedListInputMixin, admin.ModelAdmin):
     form = WeeklyDigestAdminForm
     inlines = [PostInline]
     list_display = ["__str__", "iso_label", "status", "published_at", "post_count", "page"]

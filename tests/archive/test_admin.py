@@ -603,3 +603,15 @@ def test_an_action_on_ids_that_are_no_ids_selects_nothing(curator_client, select
     assert "Items must be selected" in response.content.decode()
     post.refresh_from_db()
     assert post.status == Status.DRAFT
+
+
+def test_a_number_too_large_for_the_database_in_a_list_lookup_is_a_bad_lookup(curator_client):
+    """SQLite cannot take the number, and counting the list was a 500 (PostgreSQL compares
+    it and finds nothing)."""
+    make_post()
+
+    response = curator_client.get(CHANGELIST_URL, {"taggedpost": "9" * 22})
+
+    assert response.status_code in {200, 302}
+    if response.status_code == 302:
+        assert response["Location"] == f"{CHANGELIST_URL}?e=1"
