@@ -11,6 +11,7 @@ import sys
 import time
 
 import pytest
+from django.utils import translation
 
 from archive.rendering import (
     MARKDOWN_MAX_LENGTH,
@@ -25,6 +26,13 @@ from tests.htmltree import parse_html
 
 RENDER_BUDGET_SECONDS = 3.0
 CHECK_BUDGET_SECONDS = 0.25
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are quoted in English; the Korean catalogue is tested on its own."""
+    with translation.override("en"):
+        yield
 
 
 def filled(unit, length=MARKDOWN_MAX_LENGTH):
