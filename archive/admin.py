@@ -3,7 +3,6 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import DataError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -34,9 +33,10 @@ class TamperedListInputMixin:
 
     Django passes the ticked rows' ids to an action unchecked, so `_selected_action=abc` was a
     server error: such ids are dropped, and with none left the admin says no item was selected.
-    The list takes any field lookup from its query, and a number too large for the database in
-    one (`?taggedpost=99999999999999999999`) failed when the list was counted: that is a bad
-    lookup like any other, so the admin shows the list without it and says so.
+    The list takes any field lookup from its query, and a value Python or the database cannot
+    take in one (`?taggedpost=99999999999999999999` on SQLite, `?created__year=0`) failed when
+    the list was counted: that is a bad lookup like any other, so the admin shows the list
+    without it and says so.
     """
 
     def response_action(self, request, queryset):
@@ -55,11 +55,10 @@ class TamperedListInputMixin:
         return True
 
     def get_changelist_instance(self, request):
+        # The list is counted here: a lookup value the database cannot take fails now.
         try:
-            # A savepoint, so that a failed count leaves any surrounding transaction usable.
-            with transaction.atomic():
-                return super().get_changelist_instance(request)
-        except (OverflowError, DataError) as error:
+            return super().get_changelist_instance(request)
+        except (ValueError, OverflowError) as error:
             raise IncorrectLookupParameters(error) from error
 
 
