@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.template.response import TemplateResponse
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from taggit.models import Tag
 
 from archive.forms import (
     LabelledSplitDateTime,
@@ -25,6 +28,40 @@ from digest.services import move_posts_to_week
 admin.site.site_header = _("Jugan curation")
 admin.site.site_title = _("Jugan curation")
 admin.site.index_title = _("This week's work")
+
+
+class TamperedListInputMixin:
+    """A list that answers a tampered request the way the admin answers an odd one.
+
+    Django passes the ticked rows' ids to an action unchecked, so `_selected_action=abc` was a
+    server error: such ids are dropped, and with none left the admin says no item was selected.
+    The list takes any field lookup from its query, and a value Python or the database cannot
+    take in one (`?taggedpost=99999999999999999999` on SQLite, `?created__year=0`) failed when
+    the list was counted: that is a bad lookup like any other, so the admin shows the list
+    without it and says so.
+    """
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        valid = [value for value in selected if self.is_primary_key(value)]
+        if valid != selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(ACTION_CHECKBOX_NAME, valid)
+        return super().response_action(request, queryset)
+
+    def is_primary_key(self, value):
+        try:
+            self.model._meta.pk.to_python(value)
+        except ValidationError:
+            return False
+        return True
+
+    def get_changelist_instance(self, request):
+        # The list is counted here: a lookup value the database cannot take fails now.
+        try:
+            return super().get_changelist_instance(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 class LinkKindFilter(admin.SimpleListFilter):
@@ -58,7 +95,7 @@ class PostLinkInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
     form = PostAdminForm
     formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     inlines = [PostLinkInline]
@@ -69,7 +106,7 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "posted_on"
     actions = ["publish", "unpublish", "move_to_week"]
     fieldsets = [
-        (None, {"fields": ["title", "source_url", "posted_on", "tags"]}),
+        (None, {"fields": ["title", "source_url", "posted_on", "tags", "version"]}),
         (_("Text"), {"fields": ["summary", "commentary"]}),
         (
             _("Publishing"),
@@ -184,7 +221,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Link)
-class LinkAdmin(admin.ModelAdmin):
+class LinkAdmin(TamperedListInputMixin, admin.ModelAdmin):
     form = LinkAdminForm
     list_display = ["__str__", "domain", "kind", "post_count", "created"]
     list_filter = ["kind"]
@@ -214,3 +251,18 @@ class LinkAdmin(admin.ModelAdmin):
                 for post in using.order_by("-posted_on", "-id")
             ]
         return deleted, counts, perms_needed, protected
+
+
+# taggit's own Tag admin merges tags through its generic TaggedItem, which Jugan's posts do not
+# use (they have TaggedPost): its "Merge selected tags" said the tags were merged and changed no
+# post, and its merge page failed with a 500 when opened without a selection. Topics are edited
+# here without it.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TopicAdmin(TamperedListInputMixin, admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    ordering = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

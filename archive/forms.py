@@ -3,7 +3,9 @@
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
@@ -34,6 +36,48 @@ class LinkURLField(forms.URLField):
                 raise ValidationError(str(error), code="invalid") from None
 
 
+class EditConflictForm(forms.ModelForm):
+    """A change form that will not save over what someone else saved since it was opened.
+
+    The form carries the row's `updated` time from when it was opened; if the row has been saved
+    since (by another curator, or a bulk action), saving is refused with the time of that save
+    and the choice to make, and the form then carries the new time, so saving again replaces
+    their version knowingly. The check reads the row locked, so two saves cannot both pass it.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version"] = self.instance.updated.isoformat()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.instance.pk:
+            return cleaned_data
+        rows = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+        if connection.in_atomic_block:  # the admin saves in a transaction; the lock lasts it
+            rows = rows.select_for_update()
+        saved = rows.values_list("updated", flat=True).first()
+        if saved is not None and cleaned_data.get("version") != saved.isoformat():
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = saved.isoformat()
+            raise ValidationError(
+                _(
+                    "Someone else saved this %(thing)s at %(time)s, after you opened it, so "
+                    "nothing was saved. To keep their changes, open it again in another tab and "
+                    "copy yours there; to replace their version with yours, save again."
+                )
+                % {
+                    "thing": self.instance._meta.verbose_name,
+                    "time": date_format(timezone.localtime(saved), "H:i"),
+                },
+                code="edit_conflict",
+            )
+        return cleaned_data
+
+
 class LinkAdminForm(forms.ModelForm):
     url = LinkURLField(label=_("URL as pasted"))
 
@@ -42,7 +86,7 @@ class LinkAdminForm(forms.ModelForm):
         fields = ["url", "kind", "title", "description"]
 
 
-class PostAdminForm(forms.ModelForm):
+class PostAdminForm(EditConflictForm):
     source_url = LinkURLField(
         label=_("Source"),
         required=False,

@@ -19,12 +19,9 @@ from archive.normalize import (
     domain_of,
     normalize_url,
 )
-from archive.rendering import render_markdown
+from archive.rendering import MARKDOWN_MAX_LENGTH, markdown_problem, render_markdown
 from archive.signals import bulk_content_written
 
-# Long enough for any real week (the longest hand-written item we have seen is ~2,000
-# characters), short enough that a runaway paste is a form error rather than a slow page.
-MARKDOWN_MAX_LENGTH = 20_000
 SLUG_MAX_LENGTH = 100
 
 
@@ -108,6 +105,21 @@ class Curated(models.Model):
                 target for _source, target in self.markdown_fields
             }
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        """Field validation, and Markdown that would take too long to render is refused."""
+        try:
+            super().clean_fields(exclude)
+            errors = {}
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+        for source, _target in self.markdown_fields:
+            if source in errors or source in (exclude or ()):
+                continue
+            if problem := markdown_problem(getattr(self, source)):
+                errors[source] = [ValidationError(problem, code="too_complex")]
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_published(self):

@@ -55,8 +55,9 @@ def import_digest(parsed: ParsedDigest, *, publish=False, dry_run=False) -> Impo
     with transaction.atomic():
         links_before = Link.objects.count()
         digest, digest_created = _digest(parsed, publish)
+        claimed = set()  # posts this file's earlier items already are
         posts = [
-            _post(parsed, digest, position, item, publish)
+            _post(parsed, digest, position, item, publish, claimed)
             for position, item in enumerate(parsed.items)
         ]
         report = ImportReport(
@@ -89,13 +90,16 @@ def _digest(parsed, publish):
     return digest, created
 
 
-def _post(parsed: ParsedDigest, digest, position, item: ParsedItem, publish):
+def _post(parsed: ParsedDigest, digest, position, item: ParsedItem, publish, claimed):
     source = Link.objects.for_url(item.source_url) if item.source_url else None
     if source:
         post = Post.objects.filter(source=source).first()
     else:
-        post = digest.posts.filter(source=None, title=item.title).first()
+        # Two items of one file may share a title: each is its own post, matched in order.
+        same_title = digest.posts.filter(source=None, title=item.title).exclude(pk__in=claimed)
+        post = same_title.order_by("position", "pk").first()
     if post is not None:
+        claimed.add(post.pk)
         if publish and post.status != Status.PUBLISHED:
             post.status = Status.PUBLISHED
             post.save(update_fields=["status"])
@@ -113,6 +117,7 @@ def _post(parsed: ParsedDigest, digest, position, item: ParsedItem, publish):
     )
     _validate(post, parsed.name, item.line, exclude=["slug"])  # save() makes a unique slug
     post.save()
+    claimed.add(post.pk)
     if item.tags:
         post.tags.add(*item.tags)
     PostLink.objects.bulk_create(

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("digest.urls")),
 ]
 
+handler400 = "digest.views.bad_request"
 handler500 = "digest.views.server_error"

@@ -4,9 +4,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from archive.admin import TamperedListInputMixin
 from archive.forms import LabelledSplitDateTime, TabularInlineFormSet
 from archive.models import Post
 from digest.admin_actions import download_markdown
+from digest.forms import WeeklyDigestAdminForm
 from digest.models import WeeklyDigest
 from digest.services import publish_with_posts
 
@@ -30,7 +32,8 @@ class PostInline(admin.TabularInline):
 
 
 @admin.register(WeeklyDigest)
-class WeeklyDigestAdmin(admin.ModelAdmin):
+class WeeklyDigestAdmin(TamperedListInputMixin, admin.ModelAdmin):
+    form = WeeklyDigestAdminForm
     inlines = [PostInline]
     formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     list_display = ["__str__", "iso_label", "status", "published_at", "post_count", "page"]
@@ -39,7 +42,7 @@ class WeeklyDigestAdmin(admin.ModelAdmin):
     ordering = ["-year", "-week"]
     actions = ["publish", "publish_with_posts", "unpublish", download_markdown]
     fieldsets = [
-        (None, {"fields": [("year", "week"), "title"]}),
+        (None, {"fields": [("year", "week"), "title", "version"]}),
         (_("Text"), {"fields": ["intro", "outro"]}),
         (_("Publishing"), {"fields": ["status", "published_at"]}),
     ]

@@ -27,7 +27,6 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from taggit.models import Tag
 
 from archive.models import Post
 from digest import freshness
@@ -300,16 +299,20 @@ class PostsFeed(PostEntries, SiteFeed):
 
 class TopicFeed(PostEntries, SiteFeed):
     def get_object(self, request, slug):
-        # Any existing topic has a feed, empty until a post on it is published; others are 404.
-        return Tag.objects.get(slug=slug)
+        # Like its page, a topic's feed exists once a post on it is published: the feed names
+        # the topic, and a topic only drafts use is a draft too.
+        return published_topics().get(slug=slug)
 
     def title(self, tag):
         return gettext("%(site)s: %(topic)s") % {"site": settings.SITE_NAME, "topic": tag.name}
 
-    def description(self, tag):
+    def subtitle(self, tag):
         return gettext("Posts on the topic “%(topic)s”, newest first.") % {"topic": tag.name}
 
-    subtitle = description
+    def description(self, tag):
+        # Readers show an RSS channel's description as HTML (Atom's subtitle is text): a topic
+        # named <script> must stay text there.
+        return escape(self.subtitle(tag))
 
     def link(self, tag):
         return absolute_url(topic_path(tag))

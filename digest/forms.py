@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from archive.forms import EditConflictForm
 from archive.models import Post
+from digest.models import WeeklyDigest
 
 # Longer than any real question, short enough that a pasted page is a form error, not a slow search.
 QUERY_MAX_LENGTH = 200
@@ -45,3 +47,9 @@ class SearchForm(forms.Form):
         if self.cleaned_data["topic"]:
             posts = posts.filter(tags=self.cleaned_data["topic"])
         return posts.search(self.cleaned_data["q"])
+
+
+class WeeklyDigestAdminForm(EditConflictForm):
+    class Meta:
+        model = WeeklyDigest
+        fields = ["year", "week", "title", "intro", "outro", "status", "published_at"]

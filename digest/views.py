@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
@@ -138,6 +139,14 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=self.form, **kwargs)
+
+
+@requires_csrf_token
+def bad_request(request, exception):
+    """Like server_error: the site's header around the message, which says how much a form
+    may send (a curator pasting megabytes gets this, not a bare "Bad Request")."""
+    context = {"upload_limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+    return render(request, "400.html", context, status=400)
 
 
 @requires_csrf_token

@@ -29,10 +29,6 @@ def create_curators(apps, schema_editor):
     group.permissions.set(permissions)
 
 
-def remove_curators(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=CURATORS).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("archive", "0001_initial"),
@@ -42,4 +38,6 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_curators, remove_curators)]
+    # Unapplying keeps the group: who is in it is the site's data, not the migration's, and
+    # applying again finds it and resets its permissions.
+    operations = [migrations.RunPython(create_curators, migrations.RunPython.noop)]

@@ -411,3 +411,22 @@ def test_a_links_line_is_the_complete_ordered_list_of_the_posts_links():
     ]
     assert first.summary == "[b](https://example.com/b) [a](https://example.com/a)"
     assert (second.links, second.summary) == ([], "[b](https://example.com/b)")
+
+
+@pytest.mark.django_db
+def test_two_items_with_the_same_title_and_no_source_are_two_posts_each_time(tmp_path):
+    """The second was reported "already there" and lost: it matched the first by its title."""
+    path = tmp_path / "twins.md"
+    path.write_text(
+        "# 이번 주\n\n---\n\n### 1. 같은 제목\n\n2021년 2월 1일\n\n첫째\n\n---\n\n"
+        "### 2. 같은 제목\n\n2021년 2월 2일\n\n둘째\n",
+        encoding="utf-8",
+    )
+
+    import_files(path)
+    import_files(path)
+
+    assert list(Post.objects.order_by("position").values_list("summary", flat=True)) == [
+        "첫째",
+        "둘째",
+    ]

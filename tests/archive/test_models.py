@@ -94,3 +94,16 @@ def test_post_count_counts_each_post_using_a_link_once_as_source_or_link():
 
     assert counts[link.pk] == 3
     assert counts[unused.pk] == 0
+
+
+@pytest.mark.parametrize(
+    "name, slug",
+    [("🔥", "u1f525"), ("'>", "u27-u3e"), ("C++", "c"), ("자연어처리", "자연어처리")],
+)
+def test_every_topic_gets_an_address_even_without_letters(client, name, slug):
+    """An empty slug had no page, so every page listing the topic failed to link it."""
+    post = make_post(digest=make_digest(published=True), published=True, tags=[name], summary="x")
+
+    assert post.tags.get().slug == slug
+    assert client.get("/topics/").status_code == 200
+    assert client.get(f"/topics/{slug}/").status_code == 200

@@ -444,8 +444,8 @@ def test_drafts_and_scheduled_content_never_appear(client, staff_client, week, h
         for url in [*SITE_FEEDS, *TOPIC_FEEDS]:
             assert "Hidden" not in reader_text(fetch(reader, url))
         assert "Hidden" not in reader.get("/feed.json").content.decode()
-        # The topic exists, so its feed does, but it stays empty and unlisted.
-        assert fetch(reader, "/topics/숨은주제/feed/").entries == []
+        # The topic exists, but only drafts use it: its feed is not found, like its page.
+        assert reader.get("/topics/숨은주제/feed/").status_code == 404
         assert "숨은주제" not in reader.get("/feeds.opml").content.decode()
         assert "숨은주제" not in reader.get("/feeds/").content.decode()
 
@@ -482,14 +482,15 @@ def test_an_empty_site_serves_the_json_feed_the_opml_and_the_feeds_page(client, 
     assert client.get("/feeds/").status_code == 200
 
 
-def test_a_known_topic_without_published_posts_has_an_empty_feed_and_an_unknown_one_is_404(
-    client, week
-):
+def test_a_topic_without_published_posts_has_no_feed_like_an_unknown_one(client, week):
     Tag.objects.create(name="강화학습")
 
-    for url in ["/topics/강화학습/feed/", "/topics/강화학습/feed/atom/"]:
-        assert fetch(client, url).entries == []
-    for url in ["/topics/no-such-topic/feed/", "/topics/없는주제/feed/atom/"]:
+    for url in [
+        "/topics/강화학습/feed/",
+        "/topics/강화학습/feed/atom/",
+        "/topics/no-such-topic/feed/",
+        "/topics/없는주제/feed/atom/",
+    ]:
         assert client.get(url).status_code == 404
 
 
@@ -731,3 +732,16 @@ def test_the_json_feed_carries_the_same_entries(client, week):
     assert item["authors"] == [{"name": "Jimin Kim"}]
     assert item["date_published"] and item["date_modified"]
     assert "카카오브레인 Pororo 공개" in Elements(item["content_html"]).text_of("a")
+
+
+def test_a_topic_feed_describes_a_topic_named_like_markup_as_text(client, week):
+    make_post(digest=week, published=True, tags=["<b>굵게</b> & co"])
+    slug = Tag.objects.get(name="<b>굵게</b> & co").slug
+
+    rss = ElementTree.fromstring(client.get(f"/topics/{slug}/feed/").content)
+    atom = ElementTree.fromstring(client.get(f"/topics/{slug}/feed/atom/").content)
+
+    # RSS readers show the channel's description as HTML; Atom's subtitle is text.
+    description = rss.find("channel/description").text
+    assert "&lt;b&gt;굵게&lt;/b&gt; &amp; co" in description
+    assert "<b>굵게</b> & co" in atom.find(f"{ATOM_NS}subtitle").text
