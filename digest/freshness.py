@@ -68,6 +68,8 @@ class Freshness:
     version: int
     changed_at: datetime
     latest_publication: datetime | None
+    # The state digest.topics last counted the topics in (blank: never).
+    topics_counted_in: str = ""
 
     @property
     def last_modified(self) -> datetime:
@@ -75,14 +77,26 @@ class Freshness:
             return self.changed_at
         return max(self.changed_at, self.latest_publication)
 
+    @property
+    def state(self) -> str:
+        """Names the content as readers see it now: any change or publication gives a new name."""
+        return f"{self.version}|{self.changed_at.isoformat()}|{self.latest_publication}"
+
     def fingerprint(self, language: str) -> str:
         """Names one rendering of the content: the ETag, and part of the cache key."""
-        state = f"{self.version}|{self.changed_at.isoformat()}|{self.latest_publication}|{language}"
-        return hashlib.md5(state.encode(), usedforsecurity=False).hexdigest()
+        return hashlib.md5(f"{self.state}|{language}".encode(), usedforsecurity=False).hexdigest()
 
 
 def _latest_publication(model):
-    due = model.objects.filter(CuratedQuerySet.published_q()).order_by("-published_at")
+    # The published rows, written as "published_at <= now, and not unpublished": the same rows
+    # as published_q() alone, but a planner without statistics (SQLite's) would take
+    # `status = …` for a selective lookup in the week's status index and sort every published
+    # week; this way it reads a single entry of the publication-time index.
+    due = (
+        model.objects.filter(published_at__lte=timezone.now())
+        .exclude(~CuratedQuerySet.published_q())
+        .order_by("-published_at")
+    )
     return Subquery(due.values("published_at")[:1])
 
 
@@ -94,15 +108,15 @@ def current() -> Freshness:
             latest_post=_latest_publication(Post),
             latest_week=_latest_publication(WeeklyDigest),
         )
-        .values_list("number", "changed_at", "latest_post", "latest_week")
+        .values_list("number", "changed_at", "topics_counted_in", "latest_post", "latest_week")
         .first()
     )
     if row is None:
         bump()
         return current()
-    number, changed_at, *publications = row
+    number, changed_at, topics_counted_in, *publications = row
     due = [moment for moment in publications if moment is not None]
-    return Freshness(number, changed_at, max(due, default=None))
+    return Freshness(number, changed_at, max(due, default=None), topics_counted_in)
 
 
 def for_request(request) -> Freshness:

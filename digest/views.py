@@ -8,7 +8,7 @@ from archive.models import Post
 from digest.export import digest_markdown
 from digest.forms import SearchForm
 from digest.models import WeeklyDigest
-from digest.topics import topic_index
+from digest.topics import published_topics, topic_index
 
 POSTS_PER_PAGE = 20
 EARLIER_WEEKS_ON_HOME = 8
@@ -43,7 +43,7 @@ class HomeView(TemplateView):
         weeks = WeeklyDigest.objects.published().newest_first()
         digest = weeks.first()
         posts = digest.posts.published().in_digest_order().for_display() if digest else ()
-        topics = Post.objects.published().topics().order_by("-post_count", "name")
+        topics = published_topics(self.request).order_by("-post_count", "name")
         return super().get_context_data(
             digest=digest,
             posts=posts,
@@ -109,7 +109,7 @@ class TopicListView(TemplateView):
     template_name = "digest/topics.html"
 
     def get_context_data(self, **kwargs):
-        topics = Post.objects.published().topics()
+        topics = published_topics(self.request)
         return super().get_context_data(index=topic_index(topics), **kwargs)
 
 
@@ -118,9 +118,13 @@ class TopicView(ListView):
     paginate_by = POSTS_PER_PAGE
 
     def get_queryset(self):
-        published = Post.objects.published()
-        self.topic = get_object_or_404(published.topics(), slug=self.kwargs["slug"])
-        return published.filter(tags=self.topic).newest_first().for_display()
+        self.topic = get_object_or_404(published_topics(self.request), slug=self.kwargs["slug"])
+        return Post.objects.published().filter(tags=self.topic).newest_first().for_display()
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.count = self.topic.post_count  # already counted: no COUNT over the topic
+        return paginator
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
@@ -131,7 +135,7 @@ class SearchView(ListView):
     paginate_by = POSTS_PER_PAGE
 
     def get_queryset(self):
-        self.form = SearchForm(self.request.GET)
+        self.form = SearchForm(self.request.GET, topics=published_topics(self.request))
         if not self.form.has_criteria():
             return Post.objects.none()
         return self.form.search(Post.objects.published()).newest_first().for_display()
