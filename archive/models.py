@@ -20,6 +20,7 @@ from archive.normalize import (
     normalize_url,
 )
 from archive.rendering import render_markdown
+from archive.search import matching_posts
 from archive.signals import bulk_content_written
 
 # Long enough for any real week (the longest hand-written item we have seen is ~2,000
@@ -230,25 +231,11 @@ class PostQuerySet(CuratedQuerySet):
 
     def search(self, query):
         """Posts that hold every word of the query in their title, summary, comment, or the
-        title, label or address of their links; plain substrings, so `모델` finds `모델을`."""
+        title, label or address of their links; plain substrings, so `모델` finds `모델을`.
+        archive/search.py says how each database answers from an index."""
         posts = self
         for term in dict.fromkeys(query.split()):
-            in_links = PostLink.objects.filter(
-                Q(link__title__icontains=term)
-                | Q(link__normalized_url__icontains=term)
-                # as pasted too: normalising percent-encodes a Korean path
-                | Q(link__url__icontains=term)
-                | Q(label__icontains=term),
-                post=OuterRef("pk"),
-            )
-            posts = posts.filter(
-                Q(title__icontains=term)
-                | Q(summary__icontains=term)
-                | Q(commentary__icontains=term)
-                | Q(source__title__icontains=term)
-                | Q(source__normalized_url__icontains=term)
-                | Exists(in_links)
-            )
+            posts = posts.filter(matching_posts(self, term))
         return posts
 
     def topics(self):
