@@ -1,6 +1,6 @@
 """How fresh the public content is: one small query that answers conditional GETs and names caches.
 
-Readers' feeds (and later pages) are polled far more often than the content changes, so a view
+Readers' pages and feeds are read and polled far more often than the content changes, so a view
 wrapped in `cached_until_changed` first asks one question, in ONE indexed SQL query:
 
 * `ContentVersion` — a single row whose number goes up on every change a reader could see.
@@ -23,8 +23,10 @@ nothing is deleted, no cached response can outlive the state it was rendered fro
 timeout (`CACHE_SECONDS`) only bounds memory. The state is read before the content, and both
 only move forward, so a response is never older than the key it is stored under.
 
-Responses must depend on nothing but the URL, the language and the public content: never cache
-per-user output (a staff preview, a CSRF token) with this decorator.
+Responses must depend on nothing but the URL, the language and the public content, so reader
+pages carry no CSRF token (the language switcher is a link, digest.views.switch_language).
+A staff member's request goes straight to the view, uncached: it may be a preview of drafts
+(digest.views.PreviewMixin), which must never be stored nor answer anyone's validators.
 """
 
 import hashlib
@@ -39,7 +41,7 @@ from django.db.models import F, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from taggit.models import Tag
 
@@ -131,7 +133,7 @@ def cached_until_changed(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or _may_preview(request):
             return view(request, *args, **kwargs)
         state = for_request(request)
         fingerprint = state.fingerprint(translation.get_language())
@@ -143,9 +145,17 @@ def cached_until_changed(view):
         if response.status_code in (200, 304):
             response.headers["ETag"] = etag
             response.headers["Last-Modified"] = http_date(last_modified)
+            # Kept by browsers but asked for again each time (a 304 is cheap): a reader who
+            # switches language must not be shown the copy kept in the other one.
+            patch_cache_control(response, no_cache=True)
         return response
 
     return wrapper
+
+
+def _may_preview(request):
+    user = getattr(request, "user", None)
+    return bool(user and user.is_staff)
 
 
 def _cached_response(request, fingerprint, view, args, kwargs):
@@ -157,7 +167,14 @@ def _cached_response(request, fingerprint, view, args, kwargs):
         return HttpResponse(content, content_type=content_type)
     response = view(request, *args, **kwargs)
     if response.status_code == 200 and not response.streaming:
-        cache.set(key, (response.content, response["Content-Type"]), settings.CACHE_SECONDS)
+
+        def store(response):
+            cache.set(key, (response.content, response["Content-Type"]), settings.CACHE_SECONDS)
+
+        if getattr(response, "is_rendered", True):
+            store(response)
+        else:  # a TemplateResponse, rendered on its way out
+            response.add_post_render_callback(store)
     return response
 
 

@@ -1,7 +1,10 @@
-from django.http import Http404, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.csrf import requires_csrf_token
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from archive.models import Post
@@ -144,11 +147,39 @@ class SearchView(ListView):
         return super().get_context_data(form=self.form, **kwargs)
 
 
-@requires_csrf_token
 def server_error(request):
     """Django's own handler renders 500.html without the request; this one keeps the
     site's header, so the language switcher and navigation work on the error page too."""
     return render(request, "500.html", status=500)
+
+
+@never_cache
+def switch_language(request, language):
+    """Remember the reader's language in a cookie, then go back to the page they were on.
+
+    A link rather than Django's POST form: a form needs a CSRF token, and a token in every
+    page would make each copy of it personal, so no page could be cached for all readers.
+    A forged link can do no more than change a visitor's language.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise Http404("No such language")
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("digest:home")
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def week_markdown(request, year, week):
