@@ -46,10 +46,14 @@ class Status(models.TextChoices):
 
 class CuratedQuerySet(models.QuerySet):
     @staticmethod
-    def published_q(prefix=""):
-        """What makes a row readable: published, and its publication time has come."""
+    def published_q(prefix="", now=None):
+        """What makes a row readable: published, and its publication time has come (by `now`,
+        the present unless given)."""
         return Q(
-            **{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()}
+            **{
+                f"{prefix}status": Status.PUBLISHED,
+                f"{prefix}published_at__lte": now or timezone.now(),
+            }
         )
 
     def published(self):
@@ -173,6 +177,12 @@ class Link(models.Model):
 
     def get_absolute_url(self):
         return self.normalized_url
+
+    @property
+    def kind_label(self):
+        """The kind's name in the reader's language. get_kind_display() would first translate
+        every kind's name to find this one: a week page shows dozens of links."""
+        return LinkKind(self.kind).label if self.kind in LinkKind.values else self.kind
 
     def clean(self):
         try:
