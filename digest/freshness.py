@@ -43,7 +43,7 @@ from django.db.models import F, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from taggit.models import Tag
@@ -187,12 +187,17 @@ def cached_until_changed(view):
             # Kept by browsers but asked for again each time (a 304 is cheap): a reader who
             # switches language must not be shown the copy kept in the other one.
             patch_cache_control(response, no_cache=True)
+        # The same address shows staff their previews: shared caches must tell them apart.
+        patch_vary_headers(response, ("Cookie",))
         return response
 
     return wrapper
 
 
 def _may_preview(request):
+    # Without a session there is no staff member to ask about (nor a session to load).
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
     user = getattr(request, "user", None)
     return bool(user and user.is_staff)
 
