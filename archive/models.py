@@ -20,6 +20,7 @@ from archive.normalize import (
     normalize_url,
 )
 from archive.rendering import MARKDOWN_MAX_LENGTH, markdown_problem, render_markdown
+from archive.search import matching_posts
 from archive.signals import bulk_content_written
 
 SLUG_MAX_LENGTH = 100
@@ -42,10 +43,14 @@ class Status(models.TextChoices):
 
 class CuratedQuerySet(models.QuerySet):
     @staticmethod
-    def published_q(prefix=""):
-        """What makes a row readable: published, and its publication time has come."""
+    def published_q(prefix="", now=None):
+        """What makes a row readable: published, and its publication time has come (by `now`,
+        the present unless given)."""
         return Q(
-            **{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()}
+            **{
+                f"{prefix}status": Status.PUBLISHED,
+                f"{prefix}published_at__lte": now or timezone.now(),
+            }
         )
 
     def published(self):
@@ -185,6 +190,12 @@ class Link(models.Model):
     def get_absolute_url(self):
         return self.normalized_url
 
+    @property
+    def kind_label(self):
+        """The kind's name in the reader's language. get_kind_display() would first translate
+        every kind's name to find this one: a week page shows dozens of links."""
+        return LinkKind(self.kind).label if self.kind in LinkKind.values else self.kind
+
     def clean(self):
         try:
             self.normalized_url = normalize_url(self.url)
@@ -220,7 +231,13 @@ class TaggedPost(TaggedItemBase):
 class PostQuerySet(CuratedQuerySet):
     def published(self):
         """Readers see a post only when it and its week are both published."""
-        return self.filter(self.published_q(), self.published_q("digest__"))
+        # The week is checked by a lookup per post rather than joined, so that the post's own
+        # indexes (week, date, publication time, topic) drive every query: joined, a planner
+        # without statistics (SQLite's) starts from the weeks' status index instead.
+        weeks = self.model._meta.get_field("digest").related_model.objects
+        return self.filter(
+            self.published_q(), Exists(weeks.filter(self.published_q(), pk=OuterRef("digest")))
+        )
 
     def in_digest_order(self):
         return self.order_by("position", "posted_on", "id")
@@ -236,25 +253,11 @@ class PostQuerySet(CuratedQuerySet):
 
     def search(self, query):
         """Posts that hold every word of the query in their title, summary, comment, or the
-        title, label or address of their links; plain substrings, so `모델` finds `모델을`."""
+        title, label or address of their links; plain substrings, so `모델` finds `모델을`.
+        archive/search.py says how each database answers from an index."""
         posts = self
         for term in dict.fromkeys(query.split()):
-            in_links = PostLink.objects.filter(
-                Q(link__title__icontains=term)
-                | Q(link__normalized_url__icontains=term)
-                # as pasted too: normalising percent-encodes a Korean path
-                | Q(link__url__icontains=term)
-                | Q(label__icontains=term),
-                post=OuterRef("pk"),
-            )
-            posts = posts.filter(
-                Q(title__icontains=term)
-                | Q(summary__icontains=term)
-                | Q(commentary__icontains=term)
-                | Q(source__title__icontains=term)
-                | Q(source__normalized_url__icontains=term)
-                | Exists(in_links)
-            )
+            posts = posts.filter(matching_posts(self, term))
         return posts
 
     def topics(self):
@@ -333,9 +336,12 @@ class Post(Curated):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         ordering = ["-posted_on", "-id"]
+        # Reader pages find posts by week, by date and by publication time; an index led by
+        # `status` would look selective to a planner without statistics (SQLite's default) and
+        # win over these, though nearly every post is published.
         indexes = [
             models.Index(fields=["digest", "position"], name="post_digest_position"),
-            models.Index(fields=["status", "published_at"], name="post_visibility"),
+            models.Index(fields=["published_at", "status"], name="post_published_at"),
             models.Index(fields=["posted_on"], name="post_posted_on"),
         ]
 

@@ -1,6 +1,7 @@
 """In-process look at each page: SQL queries per request, response size and validators.
 
-Run by benchmarks.run against a seeded database; prints JSON on stdout.
+Run by benchmarks.run against a seeded database with BENCH_CACHE=off, so the queries counted
+are those of a page rendered from the database; prints JSON on stdout.
 """
 
 import json
@@ -23,17 +24,23 @@ def main():
     latest = WeeklyDigest.objects.published().newest_first().first()
     post = Post.objects.published().filter(digest=latest).in_digest_order().first()
     topic = post.tags.order_by("name").first()
+    topic_path = f"/topics/{topic.slug}/"
     pages = {
         "home": "/",
         "week": latest.get_absolute_url(),
         "post": post.get_absolute_url(),
-        "topic": f"/topics/{topic.slug}/",
+        "topic": topic_path,
         "archive": "/weeks/",
-        "search": "/search/?q=%EB%AA%A8%EB%8D%B8",
+        # A two-character word in every post, and a longer one in one post of 25.
+        "search 모델": "/search/?q=%EB%AA%A8%EB%8D%B8",
+        "search 강화학습": "/search/?q=%EA%B0%95%ED%99%94%ED%95%99%EC%8A%B5",
         "feed weeks rss": "/feed/",
         "feed weeks atom": "/feed/atom/",
+        "feed weeks json": "/feed.json",
         "feed posts rss": "/feed/posts/",
-        "feed topic rss": f"/topics/{topic.slug}/feed/",
+        "feed posts atom": "/feed/posts/atom/",
+        "feed topic rss": f"{topic_path}feed/",
+        "feed topic atom": f"{topic_path}feed/atom/",
     }
     client = Client(HTTP_ACCEPT_LANGUAGE="ko")
     report = {}

@@ -1,6 +1,8 @@
 from django.http import HttpResponse
 from django.urls import include, path
 
+from config.urls import handler500  # noqa: F401 (the site's own error page here too)
+
 
 def floor(request, size):
     """The cheapest response the same server and middleware can give, as big as a real page."""

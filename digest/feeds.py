@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, Subquery
 from django.db.models.functions import Greatest, Lower
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -31,6 +31,7 @@ from django.views.generic import TemplateView
 from archive.models import Post
 from digest import freshness
 from digest.models import WeeklyDigest
+from digest.topics import published_topics
 
 LATEST_WEEKS = 20
 LATEST_POSTS = 50
@@ -89,9 +90,19 @@ def visible_posts():
     )
 
 
-def published_topics():
-    """Topics with at least one published post, with that count, by name."""
-    return Post.objects.published().topics().order_by(Lower("name"), "pk")
+def latest_visible(posts):
+    """The LATEST_POSTS of these visible posts readers could see last, without sorting them all.
+
+    `visible_since` is the later of the post's and its week's publication, so no index holds it.
+    But the newest by it are among the newest by the post's own time (ties on both broken by
+    pk), or else in a week published no earlier than the LATEST_POSTS-th newest post's own time:
+    two index ranges, whatever the size of the archive.
+    """
+    by_own_time = posts.order_by("-published_at", "-pk")
+    threshold = by_own_time.values("published_at")[LATEST_POSTS - 1 : LATEST_POSTS]
+    recent_weeks = WeeklyDigest.objects.filter(published_at__gte=Subquery(threshold))
+    candidates = Q(pk__in=by_own_time.values("pk")[:LATEST_POSTS]) | Q(digest__in=recent_weeks)
+    return posts.filter(candidates).order_by("-visible_since", "-pk")[:LATEST_POSTS]
 
 
 # Feed documents. Text is made XML-safe as it comes in, so every format gets clean values.
@@ -294,14 +305,14 @@ class PostsFeed(PostEntries, SiteFeed):
     subtitle = description
 
     def items(self):
-        return visible_posts().order_by("-visible_since", "-pk")[:LATEST_POSTS]
+        return latest_visible(visible_posts())
 
 
 class TopicFeed(PostEntries, SiteFeed):
     def get_object(self, request, slug):
         # Like its page, a topic's feed exists once a post on it is published: the feed names
         # the topic, and a topic only drafts use is a draft too.
-        return published_topics().get(slug=slug)
+        return published_topics(request).get(slug=slug)
 
     def title(self, tag):
         return gettext("%(site)s: %(topic)s") % {"site": settings.SITE_NAME, "topic": tag.name}
@@ -318,7 +329,7 @@ class TopicFeed(PostEntries, SiteFeed):
         return absolute_url(topic_path(tag))
 
     def items(self, tag):
-        return visible_posts().filter(tags=tag).order_by("-visible_since", "-pk")[:LATEST_POSTS]
+        return latest_visible(visible_posts().filter(tags=tag))
 
 
 # Discovery: a page listing every feed and an OPML file of them.
@@ -355,8 +366,9 @@ def site_feeds():
     ]
 
 
-def topic_feeds():
-    topics = list(published_topics())
+def topic_feeds(request):
+    """Every topic with a published post, by name, with the addresses of its page and feeds."""
+    topics = list(published_topics(request).order_by(Lower("name"), "pk"))
     for topic in topics:
         topic.name = xml_text(topic.name)
         topic.page_url = absolute_url(topic_path(topic))
@@ -373,7 +385,7 @@ class FeedsView(TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             site_feeds=site_feeds(),
-            topics=topic_feeds(),
+            topics=topic_feeds(self.request),
             opml_url=absolute_url(reverse("digest:feeds_opml")),
             **kwargs,
         )
@@ -388,7 +400,7 @@ def opml(request):
             "home_url": absolute_url(reverse("digest:home")),
             "site_feeds": site_feeds(),
             "topics_title": gettext("Topics"),
-            "topics": topic_feeds(),
+            "topics": topic_feeds(request),
             "modified": feedgenerator.rfc2822_date(freshness.for_request(request).last_modified),
         },
     )

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from archive.forms import EditConflictForm
-from archive.models import Post
 from digest.models import WeeklyDigest
 
 # Longer than any real question, short enough that a pasted page is a form error, not a slow search.
@@ -30,14 +29,15 @@ class SearchForm(forms.Form):
         empty_label=_("All topics"),
     )
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, topics, **kwargs):
+        """`topics`: the topics to choose from, with their `post_count` (digest.topics)."""
         # NUL bytes are dropped, not reported: nobody types them, and PostgreSQL refuses them,
         # so they must not reach the query nor be echoed into the page.
         if data is not None and "\x00" in data.get("q", ""):
             data = data.copy()
             data["q"] = data["q"].replace("\x00", "")
         super().__init__(data, **kwargs)
-        self.fields["topic"].queryset = Post.objects.published().topics().order_by("name")
+        self.fields["topic"].queryset = topics.order_by("name")
 
     def has_criteria(self):
         return self.is_valid() and bool(self.cleaned_data["q"] or self.cleaned_data["topic"])

@@ -1,6 +1,6 @@
 """How fresh the public content is: one small query that answers conditional GETs and names caches.
 
-Readers' feeds (and later pages) are polled far more often than the content changes, so a view
+Readers' pages and feeds are read and polled far more often than the content changes, so a view
 wrapped in `cached_until_changed` first asks one question, in ONE indexed SQL query:
 
 * `ContentVersion` — a single row whose number goes up on every change a reader could see.
@@ -23,23 +23,28 @@ nothing is deleted, no cached response can outlive the state it was rendered fro
 timeout (`CACHE_SECONDS`) only bounds memory. The state is read before the content, and both
 only move forward, so a response is never older than the key it is stored under.
 
-Responses must depend on nothing but the URL, the language and the public content: never cache
-per-user output (a staff preview, a CSRF token) with this decorator.
+Responses must depend on nothing but the URL, the language and the public content, so reader
+pages carry no CSRF token (the language switcher is a link, digest.views.switch_language).
+A staff member's request goes straight to the view, uncached: it may be a preview of drafts
+(digest.views.PreviewMixin), which must never be stored nor answer anyone's validators.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connections, router
 from django.db.models import F, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from taggit.models import Tag
 
@@ -68,6 +73,8 @@ class Freshness:
     version: int
     changed_at: datetime
     latest_publication: datetime | None
+    # The state digest.topics last counted the topics in (blank: never).
+    topics_counted_in: str = ""
 
     @property
     def last_modified(self) -> datetime:
@@ -75,34 +82,82 @@ class Freshness:
             return self.changed_at
         return max(self.changed_at, self.latest_publication)
 
+    @property
+    def state(self) -> str:
+        """Names the content as readers see it now: any change or publication gives a new name."""
+        return f"{self.version}|{self.changed_at.isoformat()}|{self.latest_publication}"
+
     def fingerprint(self, language: str) -> str:
         """Names one rendering of the content: the ETag, and part of the cache key."""
-        state = f"{self.version}|{self.changed_at.isoformat()}|{self.latest_publication}|{language}"
-        return hashlib.md5(state.encode(), usedforsecurity=False).hexdigest()
+        return hashlib.md5(f"{self.state}|{language}".encode(), usedforsecurity=False).hexdigest()
 
 
-def _latest_publication(model):
-    due = model.objects.filter(CuratedQuerySet.published_q()).order_by("-published_at")
+def _latest_publication(model, now):
+    # The published rows, written as "published_at <= now, and not unpublished": the same rows
+    # as published_q() alone, but a planner without statistics (SQLite's) would take
+    # `status = …` for a selective lookup in the week's status index and sort every published
+    # week; this way it reads a single entry of the publication-time index.
+    due = (
+        model.objects.filter(published_at__lte=now)
+        .exclude(~CuratedQuerySet.published_q(now=now))
+        .order_by("-published_at")
+    )
     return Subquery(due.values("published_at")[:1])
+
+
+# Stands for "now" in the compiled state query, and is replaced by it on every call.
+_NOW = datetime(1900, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+
+
+@functools.cache
+def _state_query(alias):
+    """The state query's SQL, parameters, and which parameters are "now", compiled once.
+
+    Building a query through the ORM costs about a millisecond; running this one, tens of
+    microseconds. A conditional GET or a cached page does little else, so it runs precompiled.
+    """
+    query = (
+        ContentVersion.objects.using(alias)
+        .filter(pk=VERSION_ROW)
+        .annotate(
+            latest_post=_latest_publication(Post, _NOW),
+            latest_week=_latest_publication(WeeklyDigest, _NOW),
+        )
+        .values_list("number", "changed_at", "topics_counted_in", "latest_post", "latest_week")
+        .query
+    )
+    sql, params = query.get_compiler(alias).as_sql()
+    placeholder = connections[alias].ops.adapt_datetimefield_value(_NOW)
+    return sql, params, [index for index, value in enumerate(params) if value == placeholder]
+
+
+def _aware(value):
+    """A datetime as the ORM would give it: SQLite hands back text in UTC from a subquery."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def current() -> Freshness:
     """The content's state, in one query (two plus a write only on a database never bumped)."""
-    row = (
-        ContentVersion.objects.filter(pk=VERSION_ROW)
-        .annotate(
-            latest_post=_latest_publication(Post),
-            latest_week=_latest_publication(WeeklyDigest),
-        )
-        .values_list("number", "changed_at", "latest_post", "latest_week")
-        .first()
-    )
+    alias = router.db_for_read(ContentVersion)
+    connection = connections[alias]
+    sql, params, now_at = _state_query(alias)
+    params = list(params)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    for index in now_at:
+        params[index] = now
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
     if row is None:
         bump()
         return current()
-    number, changed_at, *publications = row
-    due = [moment for moment in publications if moment is not None]
-    return Freshness(number, changed_at, max(due, default=None))
+    number, changed_at, topics_counted_in, *publications = row
+    due = [_aware(moment) for moment in publications if moment is not None]
+    return Freshness(number, _aware(changed_at), max(due, default=None), topics_counted_in)
 
 
 def for_request(request) -> Freshness:
@@ -117,7 +172,7 @@ def cached_until_changed(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or _may_preview(request):
             return view(request, *args, **kwargs)
         state = for_request(request)
         fingerprint = state.fingerprint(translation.get_language())
@@ -129,9 +184,22 @@ def cached_until_changed(view):
         if response.status_code in (200, 304):
             response.headers["ETag"] = etag
             response.headers["Last-Modified"] = http_date(last_modified)
+            # Kept by browsers but asked for again each time (a 304 is cheap): a reader who
+            # switches language must not be shown the copy kept in the other one.
+            patch_cache_control(response, no_cache=True)
+        # The same address shows staff their previews: shared caches must tell them apart.
+        patch_vary_headers(response, ("Cookie",))
         return response
 
     return wrapper
+
+
+def _may_preview(request):
+    # Without a session there is no staff member to ask about (nor a session to load).
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return bool(user and user.is_staff)
 
 
 def _cached_response(request, fingerprint, view, args, kwargs):
@@ -143,7 +211,14 @@ def _cached_response(request, fingerprint, view, args, kwargs):
         return HttpResponse(content, content_type=content_type)
     response = view(request, *args, **kwargs)
     if response.status_code == 200 and not response.streaming:
-        cache.set(key, (response.content, response["Content-Type"]), settings.CACHE_SECONDS)
+
+        def store(response):
+            cache.set(key, (response.content, response["Content-Type"]), settings.CACHE_SECONDS)
+
+        if getattr(response, "is_rendered", True):
+            store(response)
+        else:  # a TemplateResponse, rendered on its way out
+            response.add_post_render_callback(store)
     return response
 
 

@@ -1,12 +1,13 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Func, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
-from archive.models import Curated, CuratedQuerySet, markdown_field
+from archive.models import Curated, CuratedQuerySet, Post, markdown_field
 from digest.weeks import IsoWeek
 
 
@@ -26,17 +27,21 @@ class WeeklyDigestQuerySet(CuratedQuerySet):
 
     def with_published_post_count(self):
         """Annotate each week with its number of published posts (whether the week itself is
-        published is for the caller to filter)."""
-        return self.annotate(post_count=Count("posts", filter=self.published_q("posts__")))
+        published is for the caller to filter). A subquery per week rather than a GROUP BY, so
+        that `[:8]` of the newest weeks counts the posts of 8 weeks, not of the whole archive."""
+        posts = Post.objects.filter(self.published_q(), digest=OuterRef("pk")).order_by()
+        count = posts.annotate(count=Func("pk", function="COUNT")).values("count")
+        return self.annotate(post_count=Subquery(count, output_field=IntegerField()))
 
     def before(self, digest):
         """The nearest of these weeks before `digest`; None when there is none."""
+        # `year__lte` bounds the index range; the OR alone would make it walk from the newest.
         earlier = Q(year__lt=digest.year) | Q(year=digest.year, week__lt=digest.week)
-        return self.filter(earlier).newest_first().first()
+        return self.filter(earlier, year__lte=digest.year).newest_first().first()
 
     def after(self, digest):
         later = Q(year__gt=digest.year) | Q(year=digest.year, week__gt=digest.week)
-        return self.filter(later).order_by("year", "week").first()
+        return self.filter(later, year__gte=digest.year).order_by("year", "week").first()
 
     def years(self):
         """[(year, number of weeks), ...] newest year first, in one query."""
@@ -72,7 +77,12 @@ class WeeklyDigest(Curated):
                 condition=models.Q(week__gte=1, week__lte=53), name="week_in_range"
             ),
         ]
-        indexes = [models.Index(fields=["status", "published_at"], name="digest_visibility")]
+        indexes = [
+            # The newest published weeks (home, archive, neighbours) in index order, no sort.
+            models.Index(fields=["status", "year", "week"], name="digest_status_week"),
+            # The latest publication time, for digest.freshness.
+            models.Index(fields=["published_at", "status"], name="digest_published_at"),
+        ]
 
     def __str__(self):
         return self.display_title
@@ -143,6 +153,8 @@ class ContentVersion(models.Model):
 
     number = models.PositiveBigIntegerField(_("number"), default=0)
     changed_at = models.DateTimeField(_("changed at"))
+    # The content state (digest.freshness.Freshness.state) that TopicCount was counted in.
+    topics_counted_in = models.CharField(_("topics counted in"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("content version")
@@ -150,3 +162,21 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class TopicCount(models.Model):
+    """How many published posts each topic has: every reader page lists topics with their counts,
+    and counting them is a pass over the whole archive. digest/topics.py counts them again when
+    the content's state is no longer the one they were counted in."""
+
+    tag = models.OneToOneField(
+        Tag, on_delete=models.CASCADE, primary_key=True, related_name="published_count"
+    )
+    post_count = models.PositiveIntegerField(_("published posts"))
+
+    class Meta:
+        verbose_name = _("topic count")
+        verbose_name_plural = _("topic counts")
+
+    def __str__(self):
+        return f"{self.tag_id}: {self.post_count}"

@@ -1,15 +1,17 @@
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.csrf import requires_csrf_token
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from archive.models import Post
 from digest.export import digest_markdown
 from digest.forms import SearchForm
 from digest.models import WeeklyDigest
-from digest.topics import topic_index
+from digest.topics import published_topics, topic_index
 
 POSTS_PER_PAGE = 20
 EARLIER_WEEKS_ON_HOME = 8
@@ -44,7 +46,7 @@ class HomeView(TemplateView):
         weeks = WeeklyDigest.objects.published().newest_first()
         digest = weeks.first()
         posts = digest.posts.published().in_digest_order().for_display() if digest else ()
-        topics = Post.objects.published().topics().order_by("-post_count", "name")
+        topics = published_topics(self.request).order_by("-post_count", "name")
         return super().get_context_data(
             digest=digest,
             posts=posts,
@@ -110,7 +112,7 @@ class TopicListView(TemplateView):
     template_name = "digest/topics.html"
 
     def get_context_data(self, **kwargs):
-        topics = Post.objects.published().topics()
+        topics = published_topics(self.request)
         return super().get_context_data(index=topic_index(topics), **kwargs)
 
 
@@ -119,9 +121,13 @@ class TopicView(ListView):
     paginate_by = POSTS_PER_PAGE
 
     def get_queryset(self):
-        published = Post.objects.published()
-        self.topic = get_object_or_404(published.topics(), slug=self.kwargs["slug"])
-        return published.filter(tags=self.topic).newest_first().for_display()
+        self.topic = get_object_or_404(published_topics(self.request), slug=self.kwargs["slug"])
+        return Post.objects.published().filter(tags=self.topic).newest_first().for_display()
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.count = self.topic.post_count  # already counted: no COUNT over the topic
+        return paginator
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
@@ -132,7 +138,7 @@ class SearchView(ListView):
     paginate_by = POSTS_PER_PAGE
 
     def get_queryset(self):
-        self.form = SearchForm(self.request.GET)
+        self.form = SearchForm(self.request.GET, topics=published_topics(self.request))
         if not self.form.has_criteria():
             return Post.objects.none()
         return self.form.search(Post.objects.published()).newest_first().for_display()
@@ -141,7 +147,6 @@ class SearchView(ListView):
         return super().get_context_data(form=self.form, **kwargs)
 
 
-@requires_csrf_token
 def bad_request(request, exception):
     """Like server_error: the site's header around the message, which says how much a form
     may send (a curator pasting megabytes gets this, not a bare "Bad Request")."""
@@ -149,11 +154,39 @@ def bad_request(request, exception):
     return render(request, "400.html", context, status=400)
 
 
-@requires_csrf_token
 def server_error(request):
     """Django's own handler renders 500.html without the request; this one keeps the
     site's header, so the language switcher and navigation work on the error page too."""
     return render(request, "500.html", status=500)
+
+
+@never_cache
+def switch_language(request, language):
+    """Remember the reader's language in a cookie, then go back to the page they were on.
+
+    A link rather than Django's POST form: a form needs a CSRF token, and a token in every
+    page would make each copy of it personal, so no page could be cached for all readers.
+    A forged link can do no more than change a visitor's language.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise Http404("No such language")
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("digest:home")
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def week_markdown(request, year, week):

@@ -8,6 +8,7 @@ ROOT_URLCONF = "benchmarks.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 # Plain HTTP on loopback; everything else stays as production has it.
 HTTPS = SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+LANGUAGE_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 # BENCH_CACHE=off measures the uncached pages: every request renders from the database.
 if os.environ.get("BENCH_CACHE") == "off":

@@ -616,3 +616,18 @@ def test_a_lookup_value_the_database_cannot_take_is_a_bad_lookup(curator_client,
     assert response.status_code in {200, 302}
     if response.status_code == 302:
         assert response["Location"] == f"{CHANGELIST_URL}?e=1"
+
+
+@pytest.mark.parametrize(
+    "tampered", ["abc", "%00", "99999999999999999999999", "-99999999999999999999999"]
+)
+def test_an_action_on_tampered_ids_acts_on_the_real_ones_only(curator_client, tampered):
+    post = make_post(digest=make_digest(published=True))
+
+    response = curator_client.post(
+        CHANGELIST_URL, {"action": "publish", "_selected_action": [tampered, str(post.pk)]}
+    )
+
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.status == Status.PUBLISHED

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_the_public_markdown_of_a_week(client, django_assert_max_num_queries, posts):
     make_published_week(posts=posts)
 
-    # The week, its posts, and their topics, post links and links.
-    with django_assert_max_num_queries(5):
+    # The content's state (digest.freshness), the week, its posts, and their topics, post links
+    # and links.
+    with django_assert_max_num_queries(6):
         assert client.get("/2021/w05.md").status_code == 200
 
 

@@ -6,6 +6,7 @@ run the one query that asks how fresh the content is.
 
 import pytest
 
+from digest.topics import published_topics
 from tests.factories import make_digest, make_link, make_post, make_user
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,7 @@ def publish(weeks, posts_per_week, links_per_post=3):
                 tags=["NLP", "자연어처리", f"topic-{position}"],
                 links=[make_link().url for _ in range(links_per_post)],
             )
+    published_topics()  # counted once per state, by the first reader (tests/digest/test_topics.py)
 
 
 @pytest.mark.parametrize("size", [(1, 1), (4, 8)], ids=["one entry", "32 posts in 4 weeks"])

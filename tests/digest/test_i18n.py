@@ -1,4 +1,4 @@
-"""Korean and English: chosen from Accept-Language, switched with a form that works on every
+"""Korean and English: chosen from Accept-Language, switched with links that work on every
 page without JavaScript, with dates and week labels in the reader's language."""
 
 import gettext
@@ -73,45 +73,72 @@ def test_an_unsupported_language_falls_back_to_korean(client, round_up_week):
 
 @pytest.mark.parametrize("url", PAGES)
 def test_the_language_switcher_works_on_every_page(round_up_week, url):
-    """A real form post with the CSRF check on, as a browser without JavaScript sends it."""
-    browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="ko")
+    """A plain link, followed as a browser without JavaScript follows it; the page comes back
+    in English although its Korean copy is in the cache."""
+    browser = Client(HTTP_ACCEPT_LANGUAGE="ko")
     response = browser.get(url)
-    form = parse(response, status=response.status_code).select_one("form.language-switcher")
-    english = form.select_one("button[value=en]")
-    assert english["lang"] == "en" and text(english) == "English"
-    assert form.select_one("button[value=ko]")["aria-current"] == "true"
-    fields = {field["name"]: field["value"] for field in form.select("input[type=hidden]")}
+    switcher = parse(response, status=response.status_code).select_one("nav.language-switcher")
+    english = switcher.select_one("a[lang=en]")
+    assert (text(english), english["hreflang"]) == ("English", "en")
+    assert switcher.select_one("a[lang=ko]")["aria-current"] == "true"
 
-    switched = browser.post(form["action"], {**fields, "language": "en"})
+    switched = browser.get(english["href"])
 
     assert switched.status_code == 302
-    assert switched["Location"] == fields["next"]
+    assert switched["Location"] == response.wsgi_request.get_full_path()
     assert switched.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    again = browser.get(fields["next"])
+    again = browser.get(switched["Location"])
     assert parse(again, status=again.status_code).html["lang"] == "en"
 
 
 def test_the_switcher_returns_to_the_same_search(round_up_week):
-    browser = Client(enforce_csrf_checks=True)
-    form = parse(browser.get("/search/", {"q": "모델"})).select_one("form.language-switcher")
+    browser = Client()
+    page = parse(browser.get("/search/", {"q": "모델"}))
 
-    assert form.select_one("input[name=next]")["value"] == "/search/?q=%EB%AA%A8%EB%8D%B8"
+    switched = browser.get(page.select_one(".language-switcher a[lang=en]")["href"])
+
+    assert switched["Location"] == "/search/?q=%EB%AA%A8%EB%8D%B8"
 
 
-def test_switching_language_without_the_csrf_token_is_refused(round_up_week):
-    browser = Client(enforce_csrf_checks=True)
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", ""]
+)
+def test_the_switcher_never_sends_a_reader_off_the_site(client, db, next_url):
+    response = client.get("/language/en/", {"next": next_url})
 
-    response = browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
 
-    assert response.status_code == 403
+
+def test_an_unknown_language_is_not_found(client, db):
+    response = client.get("/language/fr/", {"next": "/"})
+
+    assert response.status_code == 404
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_the_language_cookie_is_for_this_site_only(client, db):
+    cookie = client.get("/language/en/", {"next": "/"}).cookies[settings.LANGUAGE_COOKIE_NAME]
+
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
 
 
 def test_switching_language_never_writes_a_session(round_up_week):
     browser = Client()
 
-    browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    browser.get("/language/en/", {"next": "/"})
 
     assert settings.SESSION_COOKIE_NAME not in browser.cookies
+
+
+@pytest.mark.parametrize("url", PAGES[:-1])
+def test_reader_pages_give_no_cookie_and_hold_no_form_token(client, round_up_week, url):
+    """Nothing personal in a page, so one copy of it can be cached for every reader."""
+    response = client.get(url)
+
+    assert response.cookies == {}
+    assert b"csrfmiddlewaretoken" not in response.content
 
 
 def test_the_korean_catalogue_is_complete():
