@@ -36,6 +36,14 @@ class LinkURLField(forms.URLField):
                 raise ValidationError(str(error), code="invalid") from None
 
 
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """The admin writes a label for every field of a row, hidden ones too; a label `for` a
+    hidden input is invalid HTML, so this input offers no id to point at."""
+
+    def id_for_label(self, id_):
+        return None
+
+
 class EditConflictForm(forms.ModelForm):
     """A change form that will not save over what someone else saved since it was opened.
 
@@ -45,7 +53,7 @@ class EditConflictForm(forms.ModelForm):
     their version knowingly. The check reads the row locked, so two saves cannot both pass it.
     """
 
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = forms.CharField(widget=UnlabelledHiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

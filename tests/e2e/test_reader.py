@@ -50,7 +50,7 @@ def test_reader_journey_on_a_phone(new_context, site):
     arrived("/search/?q=%EB%AA%A8%EB%8D%B8&topic=", "검색")
     expect(page.locator(".card-title").filter(has_text=site.post.title)).to_have_count(1)
 
-    page.locator(".language-switcher").get_by_role("button", name="English").click()
+    page.locator(".language-switcher").get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     arrived("/search/?q=%EB%AA%A8%EB%8D%B8&topic=", "Search")
 
