@@ -48,8 +48,10 @@ class TamperedListInputMixin:
         return super().response_action(request, queryset)
 
     def is_primary_key(self, value):
+        """Whether the value could be a row's primary key: a number the database can hold."""
+        primary_key = self.model._meta.pk
         try:
-            self.model._meta.pk.to_python(value)
+            primary_key.run_validators(primary_key.to_python(value))
         except ValidationError:
             return False
         return True
