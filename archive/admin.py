@@ -3,7 +3,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -50,14 +50,13 @@ class TamperedListInputMixin:
         return super().response_action(request, queryset)
 
     def is_primary_key(self, value):
-        """An id the database can hold: `99999999999999999999` parses, yet overflows SQLite."""
-        pk = self.model._meta.pk
+        """Whether the value could be a row's primary key: a number the database can hold."""
+        primary_key = self.model._meta.pk
         try:
-            key = pk.to_python(value)
+            primary_key.run_validators(primary_key.to_python(value))
         except ValidationError:
             return False
-        low, high = connection.ops.integer_field_range(pk.get_internal_type())
-        return low <= key <= high
+        return True
 
     def get_changelist_instance(self, request):
         # The list is counted here: a lookup value the database cannot take fails now.

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import bleach
 import markdown
-from bleach.linkifier import URL_RE, LinkifyFilter
+from bleach.linkifier import LinkifyFilter, build_url_re
 from django.conf import settings
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
@@ -61,10 +61,15 @@ CODE_RUN = re.compile(r"`+")
 NOT_NEWLINE = re.compile(r"[^\n]")
 # What Markdown swaps for a placeholder before its link patterns run: escapes, entities, tags.
 PLACEHOLDER_SOURCE = re.compile(r"[\\&<]")
-# bleach's pattern for bare URLs tried at every position of a run of "(" or of a word with
-# hyphens, reading the rest of it each time: seconds for one long run. Tried only where a run
-# or a word starts, it finds the same URLs in one pass.
-BARE_URL = re.compile(r"(?:(?<!\()(?=\()|(?<![\w(-]))" + URL_RE.pattern, URL_RE.flags)
+# Bare URLs become links after the sanitiser has run, so their scheme must be one of ours:
+# bleach's own pattern takes every scheme html5lib knows, data: among them. Its pattern is also
+# tried at every position of a run of "(" or of a word with hyphens, reading the rest of it each
+# time (seconds for one long run); tried only where a run or a word starts, it finds the same
+# URLs in one pass.
+URL_OF_OUR_SCHEMES = build_url_re(protocols=sorted(ALLOWED_PROTOCOLS))
+BARE_URL = re.compile(
+    r"(?:(?<!\()(?=\()|(?<![\w(-]))" + URL_OF_OUR_SCHEMES.pattern, URL_OF_OUR_SCHEMES.flags
+)
 
 
 def _allowed_attribute(tag, name, value):

@@ -590,7 +590,7 @@ def test_topics_are_edited_without_taggits_merge_that_changed_no_post(curator_cl
     assert sorted(post.tags.names()) == ["자연어 처리(NLP)", "자연어처리"]
 
 
-@pytest.mark.parametrize("selected", [["abc"], ["\x00"], ["1.5", "x"]])
+@pytest.mark.parametrize("selected", [["abc"], ["\x00"], ["1.5", "x"], ["9" * 22]])
 def test_an_action_on_ids_that_are_no_ids_selects_nothing(curator_client, selected):
     """A tampered form's ids reached the database unchecked: a 500."""
     post = make_post(published=False)

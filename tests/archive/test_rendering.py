@@ -116,6 +116,12 @@ def test_sanitising_is_stable(markdown):
         ("line<br/>break", "<p>line<br>break</p>"),
         ("<br/>\n\n<br/>\n\ntext", "<p>text</p>"),
         ("```python\nx = '<b>'\n```", '<pre><code class="language-python">x = \'&lt;b&gt;\'\n</code></pre>'),
+        # A bare address becomes a link only with one of our schemes, however it is written.
+        (
+            "DATA:0.AL data:text.com/html,x",
+            '<p>DATA:<a href="http://0.AL" rel="nofollow noopener">0.AL</a> data:'
+            '<a href="http://text.com/html,x" rel="nofollow noopener">text.com/html,x</a></p>',
+        ),
         # An address no browser could follow keeps its text (urlsplit refuses its host).
         ("[x](http://[a]/)", "<p><a>x</a></p>"),
         # Bare addresses in parentheses, as Korean prose writes them, still become links.

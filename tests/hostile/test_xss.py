@@ -3,16 +3,18 @@ run nothing on any reader page, in any feed, the sitemap or the Markdown export.
 
 Payloads are stored the way the admin stores them (each field's form cleaning, then the models'
 own validation and rendering), in batches of BATCH weeks of one post each, so that every page
-and feed that lists weeks or posts shows a whole batch at once: the weeks feeds hold 20 weeks,
-a search page 20 posts. Each payload is a week's title, intro and outro, a post's title,
-summary, commentary and topics, its source link's title and description, a link's label, title
-and description, and the tail of both link addresses.
+and feed that lists weeks or posts shows a whole batch at once (lists of 20 on two pages; the
+weeks feed is made to hold the batch). Each payload is a week's title, intro and outro, a
+post's title, summary, commentary and topic, its source link's title and description, a link's
+label, title and description, and the tail of both link addresses; each week, post and topic
+page is checked too.
 """
 
 import io
 import zipfile
 from datetime import timedelta
 from urllib.parse import quote
+from xml.etree import ElementTree
 
 import pytest
 from django import forms
@@ -24,6 +26,7 @@ from django.utils import timezone
 from archive.forms import LinkURLField
 from archive.models import Link, Post, PostLink, Status
 from archive.rendering import markdown_problem, render_markdown
+from digest import feeds
 from digest.feeds import TopicFeed
 from digest.forms import QUERY_MAX_LENGTH
 from digest.models import WeeklyDigest
@@ -39,7 +42,7 @@ from tests.hostile.safety import (
 
 pytestmark = pytest.mark.django_db
 
-BATCH = 20
+BATCH = 40
 SHARED_TOPIC = "hostile"
 PUBLISHED_AT = timezone.now() - timedelta(days=1)
 
@@ -119,14 +122,16 @@ def get(client, url, **extra):
 
 
 SHARED_TOPIC_PAGE = f"/topics/{SHARED_TOPIC}/"
-# Every page and feed that shows a whole batch (20 weeks, 20 posts) at once.
+# Every page and feed that shows a whole batch at once.
 BATCH_PAGES = [
     "/",
     "/weeks/",
     "/weeks/2021/",
     "/topics/",
     SHARED_TOPIC_PAGE,
+    f"{SHARED_TOPIC_PAGE}?page=2",
     f"/search/?topic={SHARED_TOPIC}",
+    f"/search/?topic={SHARED_TOPIC}&page=2",
     "/feeds/",
 ]
 BATCH_DOCUMENTS = [
@@ -152,13 +157,17 @@ def assert_markdown_is_safe(markdown):
 
 
 @pytest.mark.parametrize("batch", BATCHES, ids=lambda batch: str(payloads().index(batch[0])))
-def test_no_payload_runs_anywhere_a_reader_looks(client, batch):
+def test_no_payload_runs_anywhere_a_reader_looks(client, monkeypatch, batch):
+    monkeypatch.setattr(feeds, "LATEST_WEEKS", BATCH)  # the latest 20 would leave half out
     store_batch(batch)
 
     for url in BATCH_PAGES:
         assert_runs_nothing(get(client, url).content, url)
     for url in BATCH_DOCUMENTS:
         assert_feed_runs_nothing(client.get(url), url)
+    assert len(ElementTree.fromstring(client.get("/feed/").content).findall("channel/item")) == len(
+        batch
+    )
     for post in Post.objects.published().select_related("digest").prefetch_related("tags"):
         for url in [post.digest.get_absolute_url(), post.get_absolute_url()]:
             assert_runs_nothing(get(client, url).content, url)
