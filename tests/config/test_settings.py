@@ -7,6 +7,8 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.template import engines
+from django.template.loaders import cached
 
 PRODUCTION = {
     "DEBUG": "0",
@@ -71,3 +73,11 @@ def test_a_malformed_boolean_is_refused_with_its_name(tmp_path, value):
     result = run_with({"DEBUG": value}, "manage.py", "check", data_dir=tmp_path)
     assert result.returncode != 0
     assert "DEBUG must be" in result.stderr
+
+
+def test_templates_are_compiled_once_per_process():
+    """Django's cached loader, which it uses unless `loaders` is set: a page's templates are
+    parsed on the first request of a worker, not on every one."""
+    (loader,) = engines["django"].engine.template_loaders
+
+    assert isinstance(loader, cached.Loader)
