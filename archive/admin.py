@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -268,3 +270,18 @@ class TopicAdmin(TamperedListInputMixin, admin.ModelAdmin):
     ordering = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+# Django's own user and group lists answer tampered action ids the same way.
+admin.site.unregister(get_user_model())
+admin.site.unregister(Group)
+
+
+@admin.register(get_user_model())
+class GuardedUserAdmin(TamperedListInputMixin, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class GuardedGroupAdmin(TamperedListInputMixin, GroupAdmin):
+    pass

@@ -7,7 +7,7 @@ from taggit.models import Tag
 
 from archive.models import MARKDOWN_MAX_LENGTH, Link, Post, Status
 from digest.models import WeeklyDigest
-from tests.factories import make_digest, make_link, make_post
+from tests.factories import make_digest, make_link, make_post, make_user
 from tests.htmltree import form_values, parse_html
 
 pytestmark = pytest.mark.django_db
@@ -631,3 +631,15 @@ def test_an_action_on_tampered_ids_acts_on_the_real_ones_only(curator_client, ta
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.status == Status.PUBLISHED
+
+
+@pytest.mark.parametrize("model", ["user", "group"])
+def test_the_user_and_group_lists_survive_tampered_ids_too(client, model):
+    client.force_login(make_user("root", superuser=True))
+
+    response = client.post(
+        reverse(f"admin:auth_{model}_changelist"),
+        {"action": "delete_selected", "_selected_action": ["abc", "99999999999999999999999"]},
+    )
+
+    assert response.status_code == 302
