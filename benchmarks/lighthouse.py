@@ -14,23 +14,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.chromium import CHROMIUM_ARGS
 from benchmarks.run import PYTHON, ROOT, Server, django_env, run
 
 LIGHTHOUSE = ROOT / "benchmarks" / "node" / "node_modules" / ".bin" / "lighthouse"
 CHROME_PATH = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
-# As in the browser tests: headless, and quiet so nothing but the page reaches the network.
-CHROME_FLAGS = " ".join(
-    [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--disable-quic",
-    ]
-)
+CHROME_FLAGS = " ".join(["--headless=new", *CHROMIUM_ARGS])
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 # Lighthouse's mobile run is its default (a mid-range phone on a throttled network).
 FORM_FACTORS = {"mobile": [], "desktop": ["--preset=desktop"]}

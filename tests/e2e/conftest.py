@@ -24,19 +24,9 @@ from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 
+from benchmarks.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
 from digest.models import WeeklyDigest
 
-CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# Quiet and offline: no update checks, sync, field trials or QUIC probes behind the tests' backs.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
