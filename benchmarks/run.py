@@ -81,7 +81,8 @@ class Server:
 
     def __enter__(self):
         self.process = subprocess.Popen(
-            [GUNICORN, "--config", "config/gunicorn.py", "config.wsgi"],
+            # No control socket: it would be shared with any other gunicorn of this user.
+            [GUNICORN, "--config", "config/gunicorn.py", "--no-control-socket", "config.wsgi"],
             env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         for _attempt in range(200):
