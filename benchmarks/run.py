@@ -16,6 +16,7 @@ the small archive only).
 
 import http.client
 import json
+import math
 import os
 import re
 import shutil
@@ -41,6 +42,8 @@ LOAD_THREADS, LOAD_CONNECTIONS = 1, 8
 RATIO_ROUNDS, RATIO_SECONDS = 3, 2
 STRESS_CLIENTS = 200
 STRESS_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 30))
+# As config/gunicorn.py counts them.
+WORKERS = int(os.environ.get("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1))
 TARGETS = {"queries": 10, "uncached": 0.30, "cached": 0.80, "not_modified": 0.80, "growth": 1.5}
 
 
@@ -81,7 +84,8 @@ class Server:
 
     def __enter__(self):
         self.process = subprocess.Popen(
-            [GUNICORN, "--config", "config/gunicorn.py", "config.wsgi"],
+            # No control socket: it would be shared with any other gunicorn of this user.
+            [GUNICORN, "--config", "config/gunicorn.py", "--no-control-socket", "config.wsgi"],
             env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         for _attempt in range(200):
@@ -152,6 +156,13 @@ def parse_wrk(output):
     }
 
 
+def warm_up_seconds(page):
+    """Long enough for every worker to render the page once into its own cache, however slow
+    the page (and however busy the machine), before its cached throughput is measured."""
+    rendering = WORKERS * page["latency"][0] / 1000
+    return max(1, min(8, math.ceil(3 * rendering)))
+
+
 def share_of_floor(server, floor_path, path, headers=None):
     """Throughput of `path` over the floor's, in rounds that alternate the two: other programs
     share the machine, so each ratio is taken from runs seconds apart, and the median reported."""
@@ -185,8 +196,8 @@ def measure_variant(weeks, static_root):
                 for page in pages.values():
                     if cache == "off":
                         page["latency"] = server.latency(page["url"])
-                    else:  # each worker has its own cache: let every one of them fill it
-                        server.throughput(page["url"], seconds=1)
+                    else:
+                        server.throughput(page["url"], seconds=warm_up_seconds(page))
                     page[f"rps_{cache}"] = server.throughput(page["url"])
                 result[f"week_{cache}"] = share_of_floor(server, floor_path, pages["week"]["url"])
                 if cache == "on":
@@ -225,7 +236,7 @@ def report(results):
     lines = [
         "",
         f"Machine: {os.cpu_count()} cores shared by wrk and gunicorn (config/gunicorn.py: "
-        f"{os.environ.get('WEB_CONCURRENCY', 'cores × 2 + 1')} sync workers); "
+        f"{WORKERS} sync workers, each with its own local-memory cache); "
         f"wrk -t{LOAD_THREADS} -c{LOAD_CONNECTIONS} for {LOAD_SECONDS} s per figure; "
         f"latency over up to {LATENCY_REQUESTS} sequential requests; SQLite.",
     ]

@@ -12,8 +12,10 @@ preload_app = True
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then, in case something leaks; not often, because each restart
+# empties that worker's local-memory cache, and every page must then be rendered again.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 100_000))
+max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("ACCESS_LOG") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

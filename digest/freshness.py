@@ -29,10 +29,10 @@ A staff member's request goes straight to the view, uncached: it may be a previe
 (digest.views.PreviewMixin), which must never be stored nor answer anyone's validators.
 """
 
-import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache as once
 from functools import wraps
 
 from django.conf import settings
@@ -109,7 +109,7 @@ def _latest_publication(model, now):
 _NOW = datetime(1900, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 
 
-@functools.cache
+@once
 def _state_query(alias):
     """The state query's SQL, parameters, and which parameters are "now", compiled once.
 

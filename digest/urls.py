@@ -8,21 +8,29 @@ register_converter(converters.IsoWeekNumberConverter, "isoweek")
 register_converter(converters.YearConverter, "year")
 
 app_name = "digest"
-# Every page a reader sees is served from the cache until the content changes, with 304s for
-# browsers that kept a copy (digest/freshness.py); staff previews bypass it.
-reader = cached_until_changed
+# Every page and feed a reader sees is served from the cache until the content changes, with
+# 304s for browsers and feed readers that kept a copy (digest/freshness.py); staff previews
+# bypass it.
 urlpatterns = [
-    path("", reader(views.HomeView.as_view()), name="home"),
-    path("weeks/", reader(views.ArchiveView.as_view()), name="archive"),
-    path("weeks/<year:year>/", reader(views.ArchiveView.as_view()), name="archive_year"),
-    path("<year:year>/w<isoweek:week>/", reader(views.WeekView.as_view()), name="week"),
-    path("<year:year>/w<isoweek:week>.md", reader(views.week_markdown), name="week_markdown"),
-    path("posts/<uslug:slug>/", reader(views.PostView.as_view()), name="post"),
-    path("topics/", reader(views.TopicListView.as_view()), name="topics"),
-    path("topics/<uslug:slug>/", reader(views.TopicView.as_view()), name="topic"),
-    path("search/", reader(views.SearchView.as_view()), name="search"),
+    path("", cached_until_changed(views.HomeView.as_view()), name="home"),
+    path("weeks/", cached_until_changed(views.ArchiveView.as_view()), name="archive"),
+    path(
+        "weeks/<year:year>/", cached_until_changed(views.ArchiveView.as_view()), name="archive_year"
+    ),
+    path(
+        "<year:year>/w<isoweek:week>/", cached_until_changed(views.WeekView.as_view()), name="week"
+    ),
+    path(
+        "<year:year>/w<isoweek:week>.md",
+        cached_until_changed(views.week_markdown),
+        name="week_markdown",
+    ),
+    path("posts/<uslug:slug>/", cached_until_changed(views.PostView.as_view()), name="post"),
+    path("topics/", cached_until_changed(views.TopicListView.as_view()), name="topics"),
+    path("topics/<uslug:slug>/", cached_until_changed(views.TopicView.as_view()), name="topic"),
+    path("search/", cached_until_changed(views.SearchView.as_view()), name="search"),
     path("language/<str:language>/", views.switch_language, name="language"),
-    # Feeds: polled every few minutes, so each answers 304s and caches until the content changes.
+    # Feeds: polled every few minutes.
     path("feed/", cached_until_changed(feeds.WeeksFeed()), name="feed"),
     path("feed/atom/", cached_until_changed(feeds.WeeksFeed(feeds.AtomFeed)), name="feed_atom"),
     path("feed.json", cached_until_changed(feeds.WeeksFeed(feeds.JsonFeed)), name="feed_json"),
@@ -38,6 +46,6 @@ urlpatterns = [
         cached_until_changed(feeds.TopicFeed(feeds.AtomFeed)),
         name="topic_feed_atom",
     ),
-    path("feeds/", reader(feeds.FeedsView.as_view()), name="feeds"),
+    path("feeds/", cached_until_changed(feeds.FeedsView.as_view()), name="feeds"),
     path("feeds.opml", cached_until_changed(feeds.opml), name="feeds_opml"),
 ]

@@ -143,6 +143,16 @@ class SearchView(ListView):
             return Post.objects.none()
         return self.form.search(Post.objects.published()).newest_first().for_display()
 
+    def paginate_queryset(self, queryset, page_size):
+        """Finding the matches is nearly all of a search's cost, and paginating would find them
+        twice (to count them, then for the page): here once, as the ordered list of their ids,
+        and the page's posts are then fetched by id."""
+        ids = list(queryset.values_list("pk", flat=True))
+        paginator, page, ids_shown, is_paginated = super().paginate_queryset(ids, page_size)
+        posts = Post.objects.filter(pk__in=ids_shown).for_display().in_bulk()
+        page.object_list = [posts[pk] for pk in ids_shown]
+        return paginator, page, page.object_list, is_paginated
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=self.form, **kwargs)
 
