@@ -120,3 +120,20 @@ def form_values(form):
             for option in chosen:
                 add(name, option.attrs.get("value", option.text))
     return values
+
+
+def admin_form_values(response):
+    """The values an admin change or add form would submit as it stands."""
+    assert response.status_code == 200
+    root = parse_html(response.content)
+    return form_values(root.find("form", id=f"{response.context['opts'].model_name}_form"))
+
+
+def error_messages(response):
+    """The text of every form error the page shows."""
+    root = parse_html(response.content)
+    return [
+        item.text
+        for errors in root.find_all("ul", class_="errorlist")
+        for item in errors.find_all("li")
+    ]

@@ -8,7 +8,7 @@ from taggit.models import Tag
 from archive.models import MARKDOWN_MAX_LENGTH, Link, Post, Status
 from digest.models import WeeklyDigest
 from tests.factories import make_digest, make_link, make_post, make_user
-from tests.htmltree import form_values, parse_html
+from tests.htmltree import admin_form_values, error_messages, form_values, parse_html
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,6 @@ def change_url(post):
     return reverse("admin:archive_post_change", args=[post.pk])
 
 
-def page_form(response):
-    """The values the admin's main form would submit as it stands."""
-    assert response.status_code == 200
-    root = parse_html(response.content)
-    return form_values(root.find("form", id=f"{response.context['opts'].model_name}_form"))
-
-
 def link_rows(values, rows):
     """Fill the links inline's first rows with (url, label, position)."""
     for number, (url, label, position) in enumerate(rows):
@@ -43,18 +36,9 @@ def link_rows(values, rows):
 
 
 def new_post_form(client, **fields):
-    values = page_form(client.get(ADD_URL))
+    values = admin_form_values(client.get(ADD_URL))
     values.update({"title": "Pororo 공개", "posted_on": "2021-02-02", **fields})
     return values
-
-
-def error_list(response):
-    root = parse_html(response.content)
-    return [
-        item.text
-        for errors in root.find_all("ul", class_="errorlist")
-        for item in errors.find_all("li")
-    ]
 
 
 def result_titles(response):
@@ -93,7 +77,7 @@ def test_adding_a_post_reuses_links_whatever_tracking_the_paste_carries(curator_
 
     response = curator_client.post(ADD_URL, values)
 
-    assert response.status_code == 302, error_list(response)
+    assert response.status_code == 302, error_messages(response)
     post = Post.objects.get()
     assert post.source == thread
     assert [(row.link, row.label) for row in post.post_links.all()] == [
@@ -109,7 +93,7 @@ def test_adding_a_post_reuses_links_whatever_tracking_the_paste_carries(curator_
 def test_korean_topics_work_end_to_end(curator_client):
     response = curator_client.post(ADD_URL, new_post_form(curator_client, tags="자연어처리, NLP"))
 
-    assert response.status_code == 302, error_list(response)
+    assert response.status_code == 302, error_messages(response)
     korean = Tag.objects.get(name="자연어처리")
     assert korean.slug == "자연어처리"
     post = Post.objects.get()
@@ -117,7 +101,7 @@ def test_korean_topics_work_end_to_end(curator_client):
 
     filtered = curator_client.get(CHANGELIST_URL, {"tags__id__exact": korean.pk})
     assert result_titles(filtered) == ["Pororo 공개"]
-    form = page_form(curator_client.get(change_url(post)))
+    form = admin_form_values(curator_client.get(change_url(post)))
     assert sorted(name.strip() for name in form["tags"].split(",")) == ["NLP", "자연어처리"]
 
 
@@ -139,7 +123,7 @@ def test_a_bad_link_address_is_a_form_error_and_saves_nothing(curator_client, ur
     response = curator_client.post(ADD_URL, values)
 
     assert response.status_code == 200
-    assert error_list(response)
+    assert error_messages(response)
     assert not Post.objects.exists()
     assert not Link.objects.exists()
 
@@ -166,13 +150,13 @@ def test_the_same_target_twice_in_one_post_is_a_form_error(curator_client):
     response = curator_client.post(ADD_URL, values)
 
     assert response.status_code == 200
-    assert any("same address as link 1" in error for error in error_list(response))
+    assert any("same address as link 1" in error for error in error_messages(response))
     assert not Post.objects.exists()
 
 
 def test_links_can_swap_addresses_or_take_over_a_deleted_rows_link(curator_client):
     post = make_post(links=["https://github.com/a/one", "https://github.com/b/two"])
-    values = page_form(curator_client.get(change_url(post)))
+    values = admin_form_values(curator_client.get(change_url(post)))
     values["post_links-0-url"], values["post_links-1-url"] = (
         values["post_links-1-url"],
         values["post_links-0-url"],
@@ -180,30 +164,30 @@ def test_links_can_swap_addresses_or_take_over_a_deleted_rows_link(curator_clien
 
     response = curator_client.post(change_url(post), values)
 
-    assert response.status_code == 302, error_list(response)
+    assert response.status_code == 302, error_messages(response)
     assert [row.link.url for row in post.post_links.all()] == [
         "https://github.com/b/two",
         "https://github.com/a/one",
     ]
 
-    values = page_form(curator_client.get(change_url(post)))
+    values = admin_form_values(curator_client.get(change_url(post)))
     values["post_links-0-url"] = values["post_links-1-url"]
     values["post_links-1-DELETE"] = "on"
     response = curator_client.post(change_url(post), values)
 
-    assert response.status_code == 302, error_list(response)
+    assert response.status_code == 302, error_messages(response)
     assert [row.link.url for row in post.post_links.all()] == ["https://github.com/a/one"]
 
 
 def test_pasting_a_links_address_again_with_tracking_changes_nothing(curator_client):
     post = make_post(links=["https://github.com/a/one"])
     row = post.post_links.get()
-    values = page_form(curator_client.get(change_url(post)))
+    values = admin_form_values(curator_client.get(change_url(post)))
     values["post_links-0-url"] = "https://github.com/a/one?fbclid=abc"
 
     response = curator_client.post(change_url(post), values)
 
-    assert response.status_code == 302, error_list(response)
+    assert response.status_code == 302, error_messages(response)
     assert list(post.post_links.all()) == [row]
     assert Link.objects.get().url == "https://github.com/a/one"
 
@@ -211,13 +195,13 @@ def test_pasting_a_links_address_again_with_tracking_changes_nothing(curator_cli
 def test_changing_a_post_keeps_its_source_and_links(curator_client):
     source = make_link("https://www.facebook.com/groups/TensorFlowKR/permalink/1/")
     post = make_post(source=source, links=["https://github.com/a/one"], tags=["NLP"])
-    values = page_form(curator_client.get(change_url(post)))
+    values = admin_form_values(curator_client.get(change_url(post)))
     assert values["source_url"] == source.url
     values["title"] = "A better title"
 
     response = curator_client.post(change_url(post), values)
 
-    assert response.status_code == 302, error_list(response)
+    assert response.status_code == 302, error_messages(response)
     post.refresh_from_db()
     assert (post.title, post.source, post.post_links.count()) == ("A better title", source, 1)
     assert list(post.tags.names()) == ["NLP"]
@@ -250,7 +234,7 @@ def test_an_over_long_link_label_is_a_form_error(curator_client):
     response = curator_client.post(ADD_URL, values)
 
     assert response.status_code == 200
-    assert error_list(response)
+    assert error_messages(response)
     assert not Post.objects.exists()
 
 
@@ -267,7 +251,7 @@ def test_the_add_form_is_prefilled_from_the_bookmarklet(curator_client, curator)
         },
     )
 
-    values = page_form(response)
+    values = admin_form_values(response)
     assert values["source_url"] == "https://github.com/kakaobrain/pororo?fbclid=x"
     assert values["title"] == "kakaobrain/pororo: PORORO"
     assert values["summary"] == "> A library for\n> many NLP tasks"
@@ -492,7 +476,7 @@ def test_the_link_list_counts_the_posts_using_each_link(curator_client):
 
 def test_a_second_link_to_the_same_target_is_a_form_error(curator_client):
     existing = make_link("https://github.com/kakaobrain/pororo")
-    values = page_form(curator_client.get(LINK_ADD_URL))
+    values = admin_form_values(curator_client.get(LINK_ADD_URL))
     values["url"] = "HTTPS://GitHub.com:443/kakaobrain/pororo?fbclid=1#top"
 
     response = curator_client.post(LINK_ADD_URL, values)
@@ -507,7 +491,7 @@ def test_editing_a_link_into_another_links_target_is_a_form_error(curator_client
     make_link("https://github.com/a/one")
     other = make_link("https://github.com/b/two")
     url = reverse("admin:archive_link_change", args=[other.pk])
-    values = page_form(curator_client.get(url))
+    values = admin_form_values(curator_client.get(url))
     values["url"] = "https://github.com/a/one?utm_source=x"
 
     response = curator_client.post(url, values)
@@ -519,12 +503,12 @@ def test_editing_a_link_into_another_links_target_is_a_form_error(curator_client
 
 
 def test_adding_a_link_detects_its_kind(curator_client):
-    values = page_form(curator_client.get(LINK_ADD_URL))
+    values = admin_form_values(curator_client.get(LINK_ADD_URL))
     values.update(url="https://huggingface.co/datasets/klue", kind="")
 
     response = curator_client.post(LINK_ADD_URL, values)
 
-    assert response.status_code == 302, error_list(response)
+    assert response.status_code == 302, error_messages(response)
     assert Link.objects.get().kind == "dataset"
 
 
@@ -583,7 +567,9 @@ def test_topics_are_edited_without_taggits_merge_that_changed_no_post(curator_cl
     with pytest.raises(NoReverseMatch):
         reverse("admin:taggit_tag_merge_tags")
     tag = Tag.objects.get(name="NLP")
-    renamed = page_form(curator_client.get(reverse("admin:taggit_tag_change", args=[tag.pk])))
+    renamed = admin_form_values(
+        curator_client.get(reverse("admin:taggit_tag_change", args=[tag.pk]))
+    )
     renamed["name"] = "자연어 처리(NLP)"
     response = curator_client.post(reverse("admin:taggit_tag_change", args=[tag.pk]), renamed)
     assert response.status_code == 302

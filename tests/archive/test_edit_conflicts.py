@@ -9,7 +9,7 @@ from django.utils import timezone
 from archive.models import Post
 from digest.models import WeeklyDigest
 from tests.factories import make_digest, make_post, make_user
-from tests.htmltree import form_values, parse_html
+from tests.htmltree import admin_form_values, error_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -22,19 +22,7 @@ def curator(name):
 
 def opened_form(client, url):
     """What the change form submits as it stands when the curator opened it."""
-    response = client.get(url)
-    assert response.status_code == 200
-    root = parse_html(response.content)
-    return form_values(root.find("form", id=f"{response.context['opts'].model_name}_form"))
-
-
-def errors(response):
-    root = parse_html(response.content)
-    return [
-        item.text
-        for errors in root.find_all("ul", class_="errorlist")
-        for item in errors.find_all("li")
-    ]
+    return admin_form_values(client.get(url))
 
 
 def post_url(post):
@@ -61,7 +49,7 @@ def test_the_second_of_two_curators_is_told_and_nothing_of_theirs_is_saved(post)
     assert first.status_code == 302
     assert second.status_code == 200
     saved_at = timezone.localtime(Post.objects.get().updated).strftime("%H:%M")
-    [message] = [error for error in errors(second) if "Someone else" in error]
+    [message] = [error for error in error_messages(second) if "Someone else" in error]
     assert f"Someone else saved this post at {saved_at}, after you opened it" in message
     assert "save again" in message
     post.refresh_from_db()
@@ -75,7 +63,7 @@ def test_saving_again_after_being_told_replaces_the_other_version(post):
     jimin.post(post_url(post), jimins | {"summary": "지민의 요약"})
     refused = seoyeon.post(post_url(post), seoyeons | {"title": "서연의 제목"})
 
-    again = form_values(parse_html(refused.content).find("form", id="post_form"))
+    again = admin_form_values(refused)
     response = seoyeon.post(post_url(post), again)
 
     assert response.status_code == 302
@@ -103,7 +91,7 @@ def test_one_curator_saving_twice_in_a_row_meets_no_conflict(post):
 
     for title in ["첫 번째", "두 번째"]:
         response = jimin.post(url, opened_form(jimin, url) | {"title": title, "_continue": "1"})
-        assert response.status_code == 302, errors(response)
+        assert response.status_code == 302, error_messages(response)
 
     assert Post.objects.get().title == "두 번째"
 
@@ -119,10 +107,12 @@ def test_two_curators_editing_one_week_are_told_too(db):
     refused = seoyeon.post(week_url(digest), seoyeons | {"title": "서연의 주간"})
 
     assert refused.status_code == 200
-    assert any("Someone else saved this weekly digest" in error for error in errors(refused))
+    assert any(
+        "Someone else saved this weekly digest" in error for error in error_messages(refused)
+    )
     digest.refresh_from_db()
     assert (digest.title, digest.intro) == ("원래 주간", "지민의 소개")
-    again = form_values(parse_html(refused.content).find("form", id="weeklydigest_form"))
+    again = admin_form_values(refused)
     assert seoyeon.post(week_url(digest), again).status_code == 302
     assert WeeklyDigest.objects.get().title == "서연의 주간"
 
