@@ -7,10 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
-from taggit.models import Tag
 
-from archive.models import Link, Post
-from digest.models import WeeklyDigest
+from archive.models import Link, Post, Topic, Week
 from tests.factories import make_link, make_published_week, make_user
 from tests.hostile.routes import admin_urls
 from tests.htmltree import form_values, parse_html
@@ -27,7 +25,7 @@ def site(db):
     week = make_published_week()
     make_link("https://example.com/unused")
     make_user("someone", curator=True)
-    assert Group.objects.exists() and Tag.objects.exists()
+    assert Group.objects.exists() and Topic.objects.exists()
     return week
 
 
@@ -54,7 +52,7 @@ def test_only_staff_reach_the_admin(site, who):
             assert response.templates[0].name == "admin/login.html", url
 
 
-CURATED = [Post, Link, WeeklyDigest, Tag]
+CURATED = [Post, Link, Week, Topic]
 
 
 def model_urls(model):
@@ -90,7 +88,7 @@ def test_the_curators_group_holds_only_curating_permissions():
     curators = Group.objects.get(name="Curators")
 
     apps = set(curators.permissions.values_list("content_type__app_label", flat=True))
-    assert apps == {"archive", "digest", "taggit"}
+    assert apps == {"archive", "taggit"}
 
 
 # CSRF: every form a browser posts, posted by a client that checks the token like a browser's
@@ -105,10 +103,10 @@ def form_posts(site):
         reverse("admin:archive_post_delete", args=[post.pk]),
         reverse("admin:archive_post_changelist"),  # actions
         reverse("admin:archive_link_add"),
-        reverse("admin:digest_weeklydigest_add"),
-        reverse("admin:digest_weeklydigest_change", args=[site.pk]),
-        reverse("admin:digest_weeklydigest_changelist"),
-        reverse("admin:taggit_tag_add"),
+        reverse("admin:archive_week_add"),
+        reverse("admin:archive_week_change", args=[site.pk]),
+        reverse("admin:archive_week_changelist"),
+        reverse("admin:archive_topic_add"),
         reverse("admin:password_change"),
         reverse("admin:logout"),
     ]
