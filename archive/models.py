@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
+from archive.markdown_limits import MARKDOWN_MAX_LENGTH, markdown_problem
 from archive.normalize import (
     MAX_URL_LENGTH,
     InvalidURL,
@@ -37,7 +38,7 @@ from archive.normalize import (
     domain_of,
     normalize_url,
 )
-from archive.rendering import MARKDOWN_MAX_LENGTH, markdown_problem, render_markdown
+from archive.rendering import render_markdown
 from archive.search import matching_posts
 from archive.signals import bulk_content_written
 from archive.weeks import IsoWeek

@@ -24,8 +24,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.forms import LinkURLField
+from archive.markdown_limits import markdown_problem
 from archive.models import Link, Post, PostLink, Status, Week
-from archive.rendering import markdown_problem, render_markdown
+from archive.rendering import render_markdown
 from digest import feeds
 from digest.feeds import TopicFeed
 from digest.forms import QUERY_MAX_LENGTH
