@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from archive.demo import DEMO_WEEK, WEEKS
 from archive.models import Link, Post, PostLink, Status, Week
-from tests.htmltree import parse_html
+from tests.html import parse_html
 
 pytestmark = pytest.mark.django_db
 

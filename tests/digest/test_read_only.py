@@ -48,7 +48,7 @@ def reader_urls():
                 for value in values[name]
             ]
         urls += ["/" + url for url in filled]
-    return urls + ["/search/?q=모델", "/topics/nlp/?page=2", "/no/such/page/"]
+    return [*urls, "/search/?q=모델", "/topics/nlp/?page=2", "/no/such/page/"]
 
 
 def refuse_writes(execute, sql, params, many, context):

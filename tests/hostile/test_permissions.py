@@ -11,7 +11,7 @@ from django.urls import reverse
 from archive.models import Link, Post, Topic, Week
 from tests.factories import make_link, make_published_week, make_user
 from tests.hostile.routes import admin_urls
-from tests.htmltree import form_values, parse_html
+from tests.html import form_values, parse_html
 
 pytestmark = pytest.mark.django_db
 
