@@ -39,8 +39,9 @@ Decisions, so that the hand-written archive comes in cleanly and exports read ba
   heading or code) and not the item's only block. Everything else is the summary.
 - Links: every `[text](url)` and `<url>` of the item except its source, in order, the link
   text being the label; or, when the item ends with a `링크:`/`Links:` line, exactly the links
-  listed there (`링크: 없음` for none). URLs are normalised in the
-  text as well as in the Links, so tracking parameters such as `fbclid` are gone everywhere.
+  listed there (`링크: 없음` for none). Links are normalised (`archive.normalize`), and so is
+  every address in the text once it is saved (`archive.markdown_urls`), so tracking parameters
+  such as `fbclid` are gone everywhere; a link no Link could hold stops the import.
 - Layout leftovers: `<br/>`, `</br>` and `<br>` are dropped, horizontal rules only separate
   (they are never content) and runs of blank lines become one. Fenced code stays as written.
 
@@ -250,7 +251,9 @@ def _read_lines(text):
             fence, fence_line = opening.group(1), number
             lines.append(_Line(number, raw, code=True))
             continue
-        lines.append(_Line(number, _normalise_links(_drop_line_breaks(raw), number), code=False))
+        text = _drop_line_breaks(raw)
+        _check_links(text, number)
+        lines.append(_Line(number, text, code=False))
     if fence:
         raise DigestFormatError(fence_line, "this code block is never closed")
     return lines
@@ -263,22 +266,25 @@ def _drop_line_breaks(text):
     return ">" if text.strip() == ">" else text  # a `> </br>` spacer inside a quote
 
 
-def _normalise_links(text, number):
-    def clean(match):
-        group = "url" if match["url"] else "autolink"
-        url = match[group]
-        if not url.lower().startswith(("http://", "https://")):
-            return match[0]  # mailto:, #anchors and relative links stay text, not Links
-        try:
-            normalised = normalize_url(url)
-        except InvalidURL as error:
-            raise DigestFormatError(number, f"the link {url} is not valid: {error}") from None
-        if len(normalised) > URL_MAX_LENGTH:
-            raise DigestFormatError(number, f"a link is longer than {URL_MAX_LENGTH} characters")
-        start, end = match.start(group) - match.start(), match.end(group) - match.start()
-        return match[0][:start] + normalised + match[0][end:]
+def _check_links(text, number):
+    """Every link of a line must be one a Link could hold; the text itself is cleaned when it
+    is saved (`archive.markdown_urls`)."""
+    for match in LINK.finditer(text):
+        _link_url(match["url"] or match["autolink"], number)
 
-    return LINK.sub(clean, text)
+
+def _link_url(url, number):
+    """The normal form of a link's http(s) address (None for other links, which stay text);
+    DigestFormatError when no Link could hold it."""
+    if not url.lower().startswith(("http://", "https://")):
+        return None  # mailto:, #anchors and relative links stay text, not Links
+    try:
+        normalised = normalize_url(url)
+    except InvalidURL as error:
+        raise DigestFormatError(number, f"the link {url} is not valid: {error}") from None
+    if len(normalised) > URL_MAX_LENGTH:
+        raise DigestFormatError(number, f"a link is longer than {URL_MAX_LENGTH} characters")
+    return normalised
 
 
 def _read_prelude(lines):
@@ -358,8 +364,8 @@ def _date_line(line):
         return None
     source_url = None
     if link:
-        source_url = link["url"] or link["autolink"]
-        if not source_url.lower().startswith(("http://", "https://")):
+        source_url = _link_url(link["url"] or link["autolink"], line.number)
+        if source_url is None:
             raise DigestFormatError(line.number, "the source link must be an http(s) address")
     return _DateLine(posted_on, source_url)
 
@@ -461,8 +467,8 @@ def _links_in(line):
     if line.code:
         return
     for match in LINK.finditer(line.text):
-        url = match["url"] or match["autolink"]
-        if url.lower().startswith(("http://", "https://")):
+        url = _link_url(match["url"] or match["autolink"], line.number)
+        if url:
             label = (match["label"] or "").strip()
             if len(label) > LABEL_MAX_LENGTH:
                 label = label[: LABEL_MAX_LENGTH - 1] + "…"

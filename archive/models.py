@@ -30,6 +30,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from archive.markdown_limits import MARKDOWN_MAX_LENGTH, markdown_problem
+from archive.markdown_urls import normalize_markdown_urls
 from archive.normalize import (
     MAX_URL_LENGTH,
     InvalidURL,
@@ -138,15 +139,18 @@ class Curated(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "published_at", "updated"} | {
-                target for _source, target in self.markdown_fields
+                field for pair in self.markdown_fields for field in pair
             }
         super().save(*args, **kwargs)
 
     def prepare_to_save(self, render=render_markdown):
         """Everything saving derives from the curator's input, also for rows written in bulk:
-        the HTML of each Markdown field, and the time of a first publication."""
+        the addresses in each Markdown field in their normal form (`archive.markdown_urls`),
+        its HTML, and the time of a first publication."""
         for source, target in self.markdown_fields:
-            setattr(self, target, render(getattr(self, source)))
+            text = normalize_markdown_urls(getattr(self, source))
+            setattr(self, source, text)
+            setattr(self, target, render(text))
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
@@ -160,7 +164,8 @@ class Curated(models.Model):
         for source, _target in self.markdown_fields:
             if source in errors or source in (exclude or ()):
                 continue
-            if problem := markdown_problem(getattr(self, source)):
+            # Checked as it will be saved: an address can grow once percent-encoded.
+            if problem := markdown_problem(normalize_markdown_urls(getattr(self, source))):
                 errors[source] = [ValidationError(problem, code="too_complex")]
         if errors:
             raise ValidationError(errors)

@@ -39,9 +39,31 @@ TRACKING_PARAMETERS = frozenset(
         "s_cid",
         "wt_mc",
         "spm",
+        "mibextid",
+        "srsltid",
+        "ref_src",
+        "ref_url",
+        "__tn__",
+        "_openstat",
+        "epik",
+        "irclickid",
     }
 )
-TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "__hs")
+TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "__hs", "__cft__")
+# Names that mean something elsewhere but only say how a link was shared on these sites (the
+# share sheet's `feature=share` and `si=…` on YouTube, `s=20&t=…` on X).
+SITE_TRACKING_PARAMETERS = {
+    "youtube.com": {"feature", "si", "pp", "ab_channel", "embeds_referring_euri"},
+    "youtu.be": {"feature", "si"},
+    "music.youtube.com": {"feature", "si"},
+    "instagram.com": {"igshid", "igsh"},
+    "open.spotify.com": {"si"},
+    "twitter.com": {"s", "t", "ref_src"},
+    "x.com": {"s", "t", "ref_src"},
+    "linkedin.com": {"trk", "trackingid", "lipi"},
+    "threads.net": {"igshid", "xmt"},
+    "tiktok.com": {"is_from_webapp", "sender_device", "_r", "_t"},
+}
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Hosts that serve the same pages under another name (the mobile share sheet gives
 # m.facebook.com, the desktop address bar www.facebook.com): one name per target.
@@ -98,10 +120,11 @@ def normalize_url(url: str) -> str:
         credentials = parts.username + (f":{parts.password}" if parts.password else "")
         netloc = f"{credentials}@{netloc}"
     path = _encode(parts.path, PATH_SAFE) or "/"
+    site_tracking = SITE_TRACKING_PARAMETERS.get(_site(host), frozenset())
     query = "&".join(
         _encode(pair, QUERY_SAFE)
         for pair in parts.query.split("&")
-        if pair and not _is_tracking(pair.split("=", 1)[0])
+        if pair and not _is_tracking(pair.split("=", 1)[0], site_tracking)
     )
     normalized = urlunsplit((scheme, netloc, path, query, ""))
     if len(normalized) > MAX_URL_LENGTH:
@@ -117,9 +140,16 @@ def _encode(text: str, safe: str) -> str:
     return PERCENT_ESCAPE.sub(lambda escape: escape.group().upper(), encoded)
 
 
-def _is_tracking(name: str) -> bool:
+def _is_tracking(name: str, site_tracking) -> bool:
     name = unquote(name).lower()
-    return name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES)
+    return (
+        name in TRACKING_PARAMETERS or name in site_tracking or name.startswith(TRACKING_PREFIXES)
+    )
+
+
+def _site(host: str) -> str:
+    """The site a host name belongs to, without the `www.`, mobile and IPv6 decorations."""
+    return host.strip("[]").removeprefix("www.").removeprefix("m.").removeprefix("mobile.")
 
 
 def domain_of(url: str) -> str:

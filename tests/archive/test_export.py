@@ -7,9 +7,18 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from archive.demo import WEEKS
 from archive.export import week_markdown
 from archive.models import Link, Post, PostLink, Topic, Week
-from tests.factories import make_link, make_post, make_published_week, make_user, make_week
+from archive.services import write_weeks
+from tests.factories import (
+    make_link,
+    make_post,
+    make_published_week,
+    make_round_up_week,
+    make_user,
+    make_week,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +129,71 @@ def test_the_korean_fixture_survives_import_export_and_import_again(tmp_path):
     export_wipe_and_import(tmp_path)
 
     assert snapshot() == before
+
+
+def export_import_and_export_again(tmp_path):
+    """{ISO week: its Markdown} of every week, exported, then imported into an emptied site and
+    exported again."""
+
+    def export():
+        weeks = Week.objects.order_by("year", "number")
+        return {week.iso_label: week_markdown(week, week.posts.all()) for week in weeks}
+
+    first = export()
+    paths = []
+    for label, text in first.items():
+        paths.append(tmp_path / f"{label}.md")
+        paths[-1].write_text(text, encoding="utf-8")
+    for model in (Post, Link, Week, Topic):
+        model.objects.all().delete()
+    call_command("import_digest", *map(str, paths), stdout=io.StringIO())
+    return first, export()
+
+
+def import_fixture(name):
+    call_command("import_digest", str(FIXTURES / name), stdout=io.StringIO())
+
+
+def make_pasted_week():
+    """Text pasted into the admin: tracking parameters in every field, code that must keep its
+    own, and an address with a fragment."""
+    pasted = (
+        "[저장소](https://github.com/a/b?fbclid=IwAR1) · <https://youtu.be/x?si=abc&t=3>\n\n"
+        "```\ncurl 'https://example.com/api?utm_source=docs'\n```\n\n"
+        "설치는 https://m.facebook.com/groups/TensorFlowKR/?fbclid=x 와 "
+        "[문서](https://example.com/docs?utm_medium=social#install) 참고."
+    )
+    week = make_week(intro=pasted, outro=pasted)
+    make_post(title="붙여 넣은 글", week=week, summary=pasted, commentary=pasted)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda: write_weeks(WEEKS, publish=True), id="demo weeks"),
+        pytest.param(make_published_week, id="factory week"),
+        pytest.param(make_round_up_week, id="round-up week"),
+        pytest.param(make_awkward_week, id="awkward week"),
+        pytest.param(make_pasted_week, id="pasted tracking parameters"),
+        pytest.param(lambda: import_fixture("round-up-ko.md"), id="Korean round-up"),
+        pytest.param(lambda: import_fixture("round-up-en.md"), id="English round-up"),
+    ],
+)
+def test_export_import_export_gives_the_same_bytes_for_every_week(tmp_path, make):
+    make()
+
+    first, second = export_import_and_export_again(tmp_path)
+
+    assert first == second
+    assert "fbclid" not in "".join(first.values())
+
+
+def test_export_import_export_of_the_sample_gives_the_same_bytes(tensorflowkr_sample, tmp_path):
+    call_command("import_digest", str(tensorflowkr_sample), stdout=io.StringIO())
+
+    first, second = export_import_and_export_again(tmp_path)
+
+    assert first == second
 
 
 def test_the_export_has_the_shape_of_the_hand_written_round_ups(tmp_path):

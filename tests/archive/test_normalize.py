@@ -21,6 +21,37 @@ from archive.normalize import InvalidURL, LinkKind, detect_kind, domain_of, norm
         ("https://example.com/s?b=2&a=1", "https://example.com/s?b=2&a=1"),
         ("https://example.com/s?q=a%20b&fbclid=x", "https://example.com/s?q=a%20b"),
         ("https://example.com/s?flag&fbclid=x", "https://example.com/s?flag"),
+        # Share-sheet parameters, on the sites that add them; elsewhere the names may matter.
+        (
+            "https://www.youtube.com/watch?v=aircAruvnKk&feature=share",
+            "https://www.youtube.com/watch?v=aircAruvnKk",
+        ),
+        (
+            "https://youtube.com/watch?v=aircAruvnKk&si=AbCdEf&t=42&pp=ygUF",
+            "https://www.youtube.com/watch?v=aircAruvnKk&t=42",
+        ),
+        ("https://youtu.be/aircAruvnKk?si=AbCdEf&t=42", "https://youtu.be/aircAruvnKk?t=42"),
+        (
+            "https://m.youtube.com/watch?v=x&ab_channel=3Blue1Brown",
+            "https://www.youtube.com/watch?v=x",
+        ),
+        ("https://www.instagram.com/reel/Cx/?igsh=MWQ1", "https://www.instagram.com/reel/Cx/"),
+        ("https://open.spotify.com/episode/4rO?si=a1b2", "https://open.spotify.com/episode/4rO"),
+        ("https://x.com/kakaobrain/status/1?s=20&t=AbC", "https://x.com/kakaobrain/status/1"),
+        ("https://twitter.com/a/status/1?ref_src=twsrc", "https://twitter.com/a/status/1"),
+        (
+            "https://www.linkedin.com/posts/a-1?trk=public&lipi=x",
+            "https://www.linkedin.com/posts/a-1",
+        ),
+        (
+            "https://www.facebook.com/share/p/1/?mibextid=WC7FNe",
+            "https://www.facebook.com/share/p/1/",
+        ),
+        ("https://shop.example/item?srsltid=AfmBOo&id=3", "https://shop.example/item?id=3"),
+        (
+            "https://example.com/search?feature=x&si=1&s=20&t=5",
+            "https://example.com/search?feature=x&si=1&s=20&t=5",
+        ),
         # Scheme and host case; the path keeps its case.
         ("HTTPS://GitHub.COM/KakaoBrain/Pororo", "https://github.com/KakaoBrain/Pororo"),
         ("Http://Example.com./Path", "http://example.com/Path"),
