@@ -179,6 +179,43 @@ class Curated(models.Model):
         )
 
 
+class KeepsFormerSlugs:
+    """For a model whose slug is its address (posts, topics): saving it with a new slug keeps
+    the one it had as a former slug (`former_slugs`, a `FormerSlug` model), in the same
+    transaction, whatever changed it. Readers' links to a former slug answer with a permanent
+    redirect (`at_address` on the QuerySet finds the row; digest.views answers)."""
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self._state.adding or (update_fields is not None and "slug" not in update_fields):
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            stored = type(self)._base_manager.filter(pk=self.pk).values_list("slug", flat=True)
+            former = stored.first()
+            saved = super().save(*args, **kwargs)
+            if former and former != self.slug:
+                # A slug that left another row before now points here: the latest owner wins.
+                self.former_slugs.model.objects.update_or_create(
+                    slug=former, defaults={self.former_slugs.field.name: self}
+                )
+        return saved
+
+
+class FormerSlug(models.Model):
+    """An address a post or topic had before its slug changed."""
+
+    slug = models.SlugField(
+        _("former slug"), max_length=SLUG_MAX_LENGTH, allow_unicode=True, unique=True
+    )
+    changed = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.slug
+
+
 class WeekQuerySet(CuratedQuerySet):
     def at(self, iso_week):
         """The week of this ISO week, if there is one."""
@@ -429,6 +466,17 @@ class TopicQuerySet(ContentQuerySet):
             )
         return self.of_posts(Post.objects.published())
 
+    def at_address(self, slug):
+        """The topic at `/topics/<slug>/`: the one with this slug, else with it in another case
+        (topic names ignore case, so their addresses do), else the one that had it."""
+        return (
+            self.filter(slug=slug).first()
+            or self.filter(slug__iexact=slug).order_by("pk").first()
+            or self.filter(
+                pk__in=TopicSlug.objects.filter(slug__iexact=slug).values("topic")
+            ).first()
+        )
+
     def of_posts(self, posts):
         """The topics of these posts, each annotated with how many of these posts it tags."""
         # Filtered before it is counted, so only these posts are counted.
@@ -437,7 +485,7 @@ class TopicQuerySet(ContentQuerySet):
         )
 
 
-class Topic(TagBase):
+class Topic(KeepsFormerSlugs, TagBase):
     """What a post is about ("NLP", "자연어처리"); readers browse and subscribe by topic."""
 
     objects = NaturalKeyManager.from_queryset(TopicQuerySet)()
@@ -492,6 +540,11 @@ class PostQuerySet(CuratedQuerySet):
             Exists(Week.objects.filter(self.published_q(), pk=OuterRef("week"))),
         )
 
+    def at_address(self, slug):
+        """The post at `/posts/<slug>/`: the one with this slug, else the one that had it (a post
+        given a former slug of another wins over that one's history)."""
+        return self.filter(slug=slug).first() or self.filter(former_slugs__slug=slug).first()
+
     def in_reading_order(self):
         return self.order_by("position", "posted_on", "id")
 
@@ -531,7 +584,7 @@ class PostQuerySet(CuratedQuerySet):
         return counts
 
 
-class Post(Curated):
+class Post(KeepsFormerSlugs, Curated):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(
         _("slug"),
@@ -659,6 +712,26 @@ class PostLink(models.Model):
 
     def __str__(self):
         return self.label or str(self.link)
+
+
+class PostSlug(FormerSlug):
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="former_slugs"
+    )
+
+    class Meta:
+        verbose_name = _("former slug of a post")
+        verbose_name_plural = _("former slugs of posts")
+
+
+class TopicSlug(FormerSlug):
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="former_slugs"
+    )
+
+    class Meta:
+        verbose_name = _("former slug of a topic")
+        verbose_name_plural = _("former slugs of topics")
 
 
 class ContentVersion(models.Model):
