@@ -38,8 +38,11 @@ Decisions, so that the hand-written archive comes in cleanly and exports read ba
   there the last paragraph is the curator's comment when it is plain prose (not a quote, list,
   heading or code) and not the item's only block. Everything else is the summary.
 - Links: every `[text](url)` and `<url>` of the item except its source, in order, the link
-  text being the label; or, when the item ends with a `링크:`/`Links:` line, exactly the links
-  listed there (`링크: 없음` for none). Links are normalised (`archive.normalize`), and so is
+  text being the label, except a text that only points ("여기", "링크", "here", "github link")
+  or is the address itself: such a link is labelled after its target ("GitHub: Beomi/KcBERT",
+  "arXiv: 2010.11929", `archive.normalize.link_label`). Or, when the item ends with a
+  `링크:`/`Links:` line, exactly the links listed there, labels as written (`링크: 없음` for
+  none). Links are normalised (`archive.normalize`), and so is
   every address in the text once it is saved (`archive.markdown_urls`), so tracking parameters
   such as `fbclid` are gone everywhere; a link no Link could hold stops the import.
 - Layout leftovers: `<br/>`, `</br>` and `<br>` are dropped, horizontal rules only separate
@@ -59,7 +62,7 @@ from taggit.utils import parse_tags
 
 from archive.content import ContentError, LinkContent, PostContent, WeekContent
 from archive.models import Link, PostLink, Topic
-from archive.normalize import InvalidURL, normalize_url
+from archive.normalize import InvalidURL, link_label, normalize_url
 from archive.weeks import ENGLISH_MONTHS, KOREAN_LABEL, IsoWeek
 
 COMMENTARY_MARKER = "<!-- commentary -->"
@@ -398,7 +401,7 @@ def _read_trailing_lists(body):
         match["links"].lower() in NO_LINKS
         or LINK_SEPARATORS.fullmatch(LINK.sub("", match["links"]))
     ):
-        listed = list(_links_in(body[-1]))
+        listed = list(_links_in(body[-1], listed=True))
         body = _without_blank_edges(body[:-1])
     return body, listed, tags
 
@@ -463,13 +466,17 @@ def _subitems(lines):
     return subitems
 
 
-def _links_in(line):
+def _links_in(line, listed=False):
+    """The line's http(s) links. In the text, a link whose text only points ("여기") is
+    labelled after its target; a `링크:` line's labels are taken as they are written."""
     if line.code:
         return
     for match in LINK.finditer(line.text):
         url = _link_url(match["url"] or match["autolink"], line.number)
         if url:
             label = (match["label"] or "").strip()
+            if label and not listed:
+                label = link_label(label, url)
             if len(label) > LABEL_MAX_LENGTH:
                 label = label[: LABEL_MAX_LENGTH - 1] + "…"
             yield LinkContent(url=url, label=label)

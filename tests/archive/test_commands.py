@@ -53,7 +53,7 @@ def test_the_demo_covers_topics_kinds_and_cleans_its_links():
     topics = set(Post.objects.values_list("topics__name", flat=True))
     assert {"NLP", "vision", "datasets", "자연어처리", "컴퓨터비전", "데이터셋"} <= topics
     kinds = set(Link.objects.values_list("kind", flat=True))
-    assert {"repository", "paper", "model", "dataset", "video", "community"} <= kinds
+    assert {"repository", "package", "paper", "model", "dataset", "video", "community"} <= kinds
     assert Link.objects.filter(url__contains="m.facebook.com").count() >= 2
     assert not Link.objects.filter(normalized_url__contains="m.facebook.com").exists()
     walkthrough = Post.objects.get(title__contains="ViT")

@@ -53,7 +53,14 @@ def test_the_tensorflowkr_sample_imports_to_its_five_items(tensorflowkr_sample):
         ["facebook.com", "cpm0722.github.io", "youtube.com"],  # …the second's is a link
         ["airsc.ai"],
     ]
-    assert posts[3].post_links.first().label == "게시물 링크"
+    # Link texts that only point ("github link", "게시물 링크") give way to their targets' names.
+    assert [[pl.label for pl in post.post_links.all()] for post in posts] == [
+        ["GitHub: kiyoungkim1/LMkor"],
+        ["github repository"],
+        ["Papers with Code"],
+        ["Facebook: TensorFlowKR", "cpm0722.github.io", "고려대학교 DSBA 연구실 랩세미나 영상"],
+        ["현대자동차 AIRS 공식 홈페이지 바로가기"],
+    ]
     assert "fbclid" not in "".join(Link.objects.values_list("url", flat=True))
     assert "fbclid" not in "".join(post.summary + post.commentary for post in posts)
     # The blog page's title, tagline and byline are scaffolding; the news heading is the title.
@@ -423,4 +430,43 @@ def test_two_items_with_the_same_title_and_no_source_are_two_posts_each_time(tmp
     assert list(Post.objects.order_by("position").values_list("summary", flat=True)) == [
         "첫째",
         "둘째",
+    ]
+
+
+POINTING_ITEM = """# 이번 주
+
+### 1. 저장소 공개
+
+2021년 2월 1일/ [게시물 링크](https://www.facebook.com/groups/TensorFlowKR/permalink/1/)
+
+KcBERT가 공개되었습니다. 코드는 [여기](https://github.com/Beomi/KcBERT?fbclid=x), 논문은 \
+[이곳](https://arxiv.org/abs/2010.11929), 패키지는 [click here](https://pypi.org/project/kcbert/),
+설명은 [링크](https://example.com/kcbert) 그리고 [KcBERT 소개](https://example.com/intro).
+{links}
+"""
+
+
+def test_a_link_that_only_points_is_labelled_after_its_target():
+    [post] = parse_digest(POINTING_ITEM.format(links="")).posts
+
+    assert [(link.label, link.url) for link in post.links] == [
+        ("GitHub: Beomi/KcBERT", "https://github.com/Beomi/KcBERT"),
+        ("arXiv: 2010.11929", "https://arxiv.org/abs/2010.11929"),
+        ("PyPI: kcbert", "https://pypi.org/project/kcbert/"),
+        ("example.com", "https://example.com/kcbert"),
+        ("KcBERT 소개", "https://example.com/intro"),
+    ]
+    assert (
+        "[여기](https://github.com/Beomi/KcBERT?fbclid=x)" in post.summary
+    )  # the text is as written
+
+
+def test_a_links_line_keeps_the_labels_it_lists():
+    listed = "링크: [여기](https://github.com/Beomi/KcBERT) · <https://arxiv.org/abs/2010.11929>"
+
+    [post] = parse_digest(POINTING_ITEM.format(links="\n" + listed)).posts
+
+    assert [(link.label, link.url) for link in post.links] == [
+        ("여기", "https://github.com/Beomi/KcBERT"),
+        ("", "https://arxiv.org/abs/2010.11929"),
     ]
