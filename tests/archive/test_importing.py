@@ -71,7 +71,16 @@ def test_the_tensorflowkr_sample_imports_to_its_five_items(tensorflowkr_sample):
     for text in [week.intro, week.outro, *(post.summary for post in posts)]:
         assert "<br" not in text and "</br>" not in text and "\n\n\n" not in text
     assert "**1. Attention**" in posts[3].summary and "**2. Transformer**" in posts[3].summary
-    assert all(post.commentary for post in posts)
+    # The last paragraph is the curator's comment when it is in the curator's own words…
+    comments = [post.commentary for post in posts]
+    assert comments[0].endswith("감사하고 좋은 소식이네요!")
+    assert all(comments[2:]) and "\n\n" not in "".join(comments)
+    # …not when it only points to a link: that stays in the summary, in its place.
+    assert comments[1] == ""
+    assert posts[1].summary.endswith(
+        "더 자세한 정보는 [github repository](https://github.com/kakaobrain/pororo)를 "
+        "참고해주시기 바랍니다."
+    )
 
 
 @pytest.mark.django_db
@@ -470,3 +479,61 @@ def test_a_links_line_keeps_the_labels_it_lists():
         ("여기", "https://github.com/Beomi/KcBERT"),
         ("", "https://arxiv.org/abs/2010.11929"),
     ]
+
+
+LAST_PARAGRAPH = """# 이번 주
+
+### 1. 새 모델 공개
+
+2021년 2월 1일/ [게시물 링크](https://www.facebook.com/groups/TensorFlowKR/permalink/1/)
+
+새 모델이 공개되었습니다.
+
+{last}
+"""
+
+
+@pytest.mark.parametrize(
+    "last, comment",
+    [
+        # The curator's own words.
+        ("정말 반가운 소식이네요!", True),
+        ("직접 확인해 보니 정말 빠르네요!", True),
+        ("원문이 워낙 좋아서 꼭 읽어 보시길 권합니다 :)", True),
+        ("코드는 [여기](https://github.com/a/b) 있습니다. 저도 써 봤는데 정말 편하네요 :)", True),
+        ("Worth upgrading, even with the new padding rules.", True),
+        # Sentences that point to a link…
+        (
+            "더 자세한 정보는 [github repository](https://github.com/a/b)를 참고해주시기 바랍니다.",
+            False,
+        ),
+        ("깃허브 저장소는 [여기](https://github.com/a/b)", False),
+        ("이외에도 학습 관련 추가 정보는 위 github repository에서 확인하실 수 있습니다.", False),
+        ("자세한 내용은 [블로그](https://example.com/a)에 정리되어 있어요.", False),
+        ("[GitHub](https://github.com/a/b) · [논문](https://arxiv.org/abs/2010.11929)", False),
+        ("<https://github.com/a/b>", False),
+        ("See [the paper](https://arxiv.org/abs/2010.11929) for the details.", False),
+        ("More details: [blog post](https://example.com/a).", False),
+        ("[공식 홈페이지 바로가기](https://example.com/)", False),
+        # …or report what others said.
+        ("다음 달에는 더 큰 모델도 공개할 예정이라고 합니다.", False),
+        ("학습 코드도 곧 공개한다고 하네요.", False),
+    ],
+)
+def test_the_last_paragraph_is_the_comment_only_in_the_curators_own_words(last, comment):
+    [post] = parse_digest(LAST_PARAGRAPH.format(last=last)).posts
+
+    if comment:
+        assert (post.summary, post.commentary) == ("새 모델이 공개되었습니다.", last)
+    else:
+        assert (post.summary, post.commentary) == (f"새 모델이 공개되었습니다.\n\n{last}", "")
+
+
+def test_a_commentary_marker_says_what_the_comment_is_whatever_it_says():
+    text = LAST_PARAGRAPH.format(
+        last="<!-- commentary -->\n\n더 자세한 정보는 [여기](https://github.com/a/b)를 참고하세요."
+    )
+
+    [post] = parse_digest(text).posts
+
+    assert post.commentary == "더 자세한 정보는 [여기](https://github.com/a/b)를 참고하세요."
