@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from archive.importing import DigestFormatError, parse_digest
 from archive.models import Link, Post, PostLink, Status, Topic, Week
@@ -537,3 +538,24 @@ def test_a_commentary_marker_says_what_the_comment_is_whatever_it_says():
     [post] = parse_digest(text).posts
 
     assert post.commentary == "더 자세한 정보는 [여기](https://github.com/a/b)를 참고하세요."
+
+
+@pytest.mark.django_db
+def test_publish_reports_what_it_published_and_where():
+    output = import_files(KOREAN, publish=True)
+
+    week = Week.objects.get()
+    assert week.is_published
+    when = timezone.localtime(week.published_at).strftime("%Y-%m-%d %H:%M %Z")
+    assert f"  published (since {when}): http://testserver/2022/w10/ shows 3 of its 3 posts" in (
+        output.splitlines()
+    )
+
+
+@pytest.mark.django_db
+def test_an_import_without_publish_says_the_week_is_a_draft():
+    output = import_files(KOREAN)
+
+    assert output.splitlines()[-1] == (
+        "  a draft: publish it in the admin, or import it again with --publish"
+    )

@@ -1,10 +1,13 @@
 import argparse
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from archive.content import ContentError
 from archive.importing import decode, parse_digest
+from archive.models import CuratedQuerySet, Status, Week
 from archive.services import import_week
 from archive.weeks import IsoWeek
 
@@ -67,3 +70,20 @@ class Command(BaseCommand):
                 f"{report.links_created} new links"
             )
         )
+        if not dry_run:
+            self.stdout.write(self.publication(Week.objects.at(week).get()))
+
+    def publication(self, week):
+        """Where the week stands once imported: published or not, and what readers see where."""
+        if week.status != Status.PUBLISHED:
+            return "  a draft: publish it in the admin, or import it again with --publish"
+        address = settings.SITE_URL + week.get_absolute_url()
+        # The posts readers see once the week is out (all of them, unless some wait for later).
+        moment = max(timezone.now(), week.published_at)
+        shown = week.posts.filter(CuratedQuerySet.published_q(now=moment)).count()
+        when = timezone.localtime(week.published_at).strftime("%Y-%m-%d %H:%M %Z")
+        if week.is_published:
+            state = f"published (since {when}): {address} shows"
+        else:
+            state = f"scheduled for {when}: {address} will show"
+        return self.style.SUCCESS(f"  {state} {shown} of its {week.posts.count()} posts")
