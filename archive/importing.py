@@ -152,6 +152,7 @@ class _Line:
     number: int
     text: str
     code: bool  # inside fenced code: taken literally
+    links: tuple[tuple[str, str], ...] = ()  # (text, normalised URL) of its http(s) links
 
     @property
     def blank(self):
@@ -274,8 +275,7 @@ def _read_lines(text):
             lines.append(_Line(number, raw, code=True))
             continue
         text = _drop_line_breaks(raw)
-        _check_links(text, number)
-        lines.append(_Line(number, text, code=False))
+        lines.append(_Line(number, text, code=False, links=_links_of(text, number)))
     if fence:
         raise DigestFormatError(fence_line, "this code block is never closed")
     return lines
@@ -288,11 +288,15 @@ def _drop_line_breaks(text):
     return ">" if text.strip() == ">" else text  # a `> </br>` spacer inside a quote
 
 
-def _check_links(text, number):
-    """Every link of a line must be one a Link could hold; the text itself is cleaned when it
-    is saved (`archive.markdown_urls`)."""
-    for match in LINK.finditer(text):
-        _link_url(match["url"] or match["autolink"], number)
+def _links_of(text, number):
+    """(text, normalised URL) of each http(s) link of a line, each one a Link could hold; the
+    text itself is cleaned when it is saved (`archive.markdown_urls`)."""
+    links = (
+        (match["label"] or "", match["url"] or match["autolink"]) for match in LINK.finditer(text)
+    )
+    return tuple(
+        (label.strip(), url) for label, address in links if (url := _link_url(address, number))
+    )
 
 
 def _link_url(url, number):
@@ -518,17 +522,12 @@ def _subitems(lines):
 def _links_in(line, listed=False):
     """The line's http(s) links. In the text, a link whose text only points ("여기") is
     labelled after its target; a `링크:` line's labels are taken as they are written."""
-    if line.code:
-        return
-    for match in LINK.finditer(line.text):
-        url = _link_url(match["url"] or match["autolink"], line.number)
-        if url:
-            label = (match["label"] or "").strip()
-            if label and not listed:
-                label = link_label(label, url)
-            if len(label) > LABEL_MAX_LENGTH:
-                label = label[: LABEL_MAX_LENGTH - 1] + "…"
-            yield LinkContent(url=url, label=label)
+    for label, url in line.links:
+        if label and not listed:
+            label = link_label(label, url)
+        if len(label) > LABEL_MAX_LENGTH:
+            label = label[: LABEL_MAX_LENGTH - 1] + "…"
+        yield LinkContent(url=url, label=label)
 
 
 def _unique_links(links, source_url):
