@@ -6,6 +6,7 @@ README.md lists every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -68,7 +69,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Jugan 주간")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on Jugan's admin site: sign-in with lockout and a second factor.
+    "archive.accounts.apps.CuratorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +80,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "taggit",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "archive",
     "digest",
 ]
@@ -91,9 +97,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "archive.accounts.sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused by the lockout into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -199,9 +209,45 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
-    # Only behind a proxy that overwrites this header; otherwise a client could claim HTTPS.
+# Behind a reverse proxy (nginx, Varnish) that sets X-Forwarded-Proto and appends the client's
+# address to X-Forwarded-For. Only then are those headers believed: otherwise a client could
+# claim HTTPS, or dodge the sign-in lockout with a new address in every request.
+# TRUST_X_FORWARDED_PROTO is this setting's earlier name.
+BEHIND_TRUSTED_PROXY = env_bool(
+    "BEHIND_TRUSTED_PROXY", default=env_bool("TRUST_X_FORWARDED_PROTO", default=False)
+)
+# How many proxies append to X-Forwarded-For: the client's address is this many from the right.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+if BEHIND_TRUSTED_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Curator accounts (archive/accounts/). Failed sign-ins are counted by django-axes for an account
+# from one address, and for an address over all accounts; past either limit, sign-in from that
+# address is refused for the cool-off, before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOL_OFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the address's own limit: the handler
+AXES_HANDLER = "archive.accounts.lockout.AccountAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "archive.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "archive.accounts.lockout.lockout_response"
+# A refused attempt does not restart the cool-off, so "try again in 15 minutes" holds; a right
+# password forgives that account's earlier typos from that address.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Two-factor sign-in (django-otp): required of every staff account in production; a laptop
+# (DEBUG, as `make run` sets) signs in with the printed password alone.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = SITE_NAME
+# Admins can remove a curator's lost device, but never read its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A staff session ends after this long without a request (sliding); a new password ends every
+# other session of its account (Django's session hash, see tests/archive/test_sessions.py).
+ADMIN_IDLE_MINUTES = env_int("ADMIN_IDLE_MINUTES", 120)
 
 # A second wall behind the sanitiser: no inline script or style, nothing from other origins.
 CONTENT_SECURITY_POLICY = {
