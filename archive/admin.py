@@ -23,7 +23,8 @@ from archive.forms import (
     PostLinkFormSet,
     PostLinkInlineForm,
 )
-from archive.models import Link, Post, PostLink
+from archive.history import record_status_change
+from archive.models import Link, Post, PostLink, Status
 from archive.normalize import InvalidURL, LinkKind, normalize_url
 from digest.services import move_posts_to_week
 
@@ -163,7 +164,8 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected posts"), permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.publish()
+        with record_status_change(request.user, queryset, Status.PUBLISHED):
+            count = queryset.publish()
         self.message_user(
             request,
             ngettext("%(count)d post published.", "%(count)d posts published.", count)
@@ -187,7 +189,8 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Unpublish the selected posts"), permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.unpublish()
+        with record_status_change(request.user, queryset, Status.DRAFT):
+            count = queryset.unpublish()
         self.message_user(
             request,
             ngettext("%(count)d post is a draft again.", "%(count)d posts are drafts again.", count)

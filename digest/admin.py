@@ -6,7 +6,8 @@ from django.utils.translation import ngettext
 
 from archive.admin import TamperedListInputMixin
 from archive.forms import LabelledSplitDateTime, TabularInlineFormSet
-from archive.models import Post
+from archive.history import record_status_change
+from archive.models import Post, Status
 from digest.admin_actions import download_markdown
 from digest.forms import WeeklyDigestAdminForm
 from digest.models import WeeklyDigest
@@ -66,7 +67,8 @@ class WeeklyDigestAdmin(TamperedListInputMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected weeks"), permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.publish()
+        with record_status_change(request.user, queryset, Status.PUBLISHED):
+            count = queryset.publish()
         self.message_user(
             request,
             ngettext(
@@ -82,7 +84,12 @@ class WeeklyDigestAdmin(TamperedListInputMixin, admin.ModelAdmin):
         description=_("Publish the selected weeks with all their posts"), permissions=["change"]
     )
     def publish_with_posts(self, request, queryset):
-        weeks, posts = publish_with_posts(queryset)
+        their_posts = Post.objects.filter(digest__in=queryset)
+        with (
+            record_status_change(request.user, queryset, Status.PUBLISHED),
+            record_status_change(request.user, their_posts, Status.PUBLISHED),
+        ):
+            weeks, posts = publish_with_posts(queryset)
         self.message_user(
             request,
             _("Published %(weeks)d week(s) and the %(posts)d post(s) in them.")
@@ -92,7 +99,8 @@ class WeeklyDigestAdmin(TamperedListInputMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Unpublish the selected weeks"), permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.unpublish()
+        with record_status_change(request.user, queryset, Status.DRAFT):
+            count = queryset.unpublish()
         self.message_user(
             request,
             ngettext(
