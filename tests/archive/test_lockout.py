@@ -275,3 +275,23 @@ def test_a_guessing_storm_ends_locked_until_an_admin_unlocks(curator):
 
     assert response.status_code == 302
     assert all(signs_in(curator, address) for address in STORM_ADDRESSES)
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    [
+        "axes_accessattempt_changelist",
+        "axes_accesslog_changelist",
+        "otp_totp_totpdevice_changelist",
+        "otp_static_staticdevice_changelist",
+    ],
+)
+def test_the_account_lists_survive_tampered_ids_too(client, changelist):
+    client.force_login(make_user("root", superuser=True))
+
+    response = client.post(
+        reverse(f"admin:{changelist}"),
+        {"action": "delete_selected", "_selected_action": ["abc", "99999999999999999999999"]},
+    )
+
+    assert response.status_code == 302
