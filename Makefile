@@ -13,7 +13,7 @@ NODE_TOOLS := node_modules/.installed
 # Lighthouse has its own lock in benchmarks/node, so `make test` never downloads it.
 LIGHTHOUSE := benchmarks/node/node_modules/.installed
 
-.PHONY: run test lint check serve bench lighthouse messages constraints clean
+.PHONY: run test lint check serve bench bench-lockout lighthouse messages constraints clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ serve: $(INSTALLED)
 bench: $(INSTALLED)
 	command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python -m benchmarks.run
+
+# What a sign-in refused by the lockout costs, beside one whose password is hashed (a minute).
+bench-lockout: $(INSTALLED)
+	$(BIN)/python -m benchmarks.lockout
 
 # Lighthouse's four scores for home and the week page, phone and desktop, on a server it starts
 # with the demo data and production settings. Needs npm and Chromium (CHROME_PATH).
