@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -74,11 +74,15 @@ class SignInCodeView(AdminSiteView):
         if device is not None:
             return HttpResponseRedirect(two_factor.finish_sign_in(request, self.user, device))
         if wait_until is not None:
-            seconds = math.ceil((wait_until - timezone.now()).total_seconds())
+            seconds = max(math.ceil((wait_until - timezone.now()).total_seconds()), 1)
             form.add_error(
                 "code",
-                _("Too many wrong codes: wait %(seconds)d seconds, then try again.")
-                % {"seconds": max(seconds, 1)},
+                ngettext(
+                    "Too many wrong codes: wait %(seconds)d second, then try again.",
+                    "Too many wrong codes: wait %(seconds)d seconds, then try again.",
+                    seconds,
+                )
+                % {"seconds": seconds},
             )
             return self.render(request, form=form)
         form.add_error("code", _("This code is not right, or it was used already."))

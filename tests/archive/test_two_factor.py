@@ -214,7 +214,7 @@ def test_wrong_codes_must_wait_longer_each_time(enrolled, frozen_clock):
 
     response = client.post(CODE_URL, {"code": code_for(secret)})
 
-    assert "Too many wrong codes: wait 1 seconds, then try again." in errors(response)
+    assert "Too many wrong codes: wait 1 second, then try again." in errors(response)
     frozen_clock.shift(timedelta(seconds=1))
     assert client.post(CODE_URL, {"code": code_for(secret)}).url == INDEX_URL
 
