@@ -1,3 +1,6 @@
+import io
+import zipfile
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -7,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from archive.export import week_markdown
 from archive.forms import (
     LabelledSplitDateTime,
     LinkAdminForm,
@@ -22,11 +27,13 @@ from archive.forms import (
     PostAdminForm,
     PostLinkFormSet,
     PostLinkInlineForm,
+    TabularInlineFormSet,
+    WeekAdminForm,
 )
 from archive.history import record_status_change
-from archive.models import Link, Post, PostLink, Status
+from archive.models import Link, Post, PostLink, Status, Topic, Week
 from archive.normalize import InvalidURL, LinkKind, normalize_url
-from digest.services import move_posts_to_week
+from archive.services import move_posts_to_week, publish_with_posts
 
 admin.site.site_header = _("Jugan curation")
 admin.site.site_title = _("Jugan curation")
@@ -104,23 +111,25 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
     form = PostAdminForm
     formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     inlines = [PostLinkInline]
-    list_display = ["title", "status", "week", "posted_on", "topics", "source_domain", "curator"]
-    list_filter = ["status", "tags", ("digest", admin.RelatedOnlyFieldListFilter), LinkKindFilter]
-    list_select_related = ["digest", "source", "curator"]
+    list_display = [
+        "title", "status", "week_label", "posted_on", "topic_names", "source_domain", "curator",
+    ]  # fmt: skip
+    list_filter = ["status", "topics", ("week", admin.RelatedOnlyFieldListFilter), LinkKindFilter]
+    list_select_related = ["week", "source", "curator"]
     search_fields = ["title", "summary", "commentary", "source__url", "links__url"]
     date_hierarchy = "posted_on"
     actions = ["publish", "unpublish", "move_to_week"]
     fieldsets = [
-        (None, {"fields": ["title", "source_url", "posted_on", "tags", "version"]}),
+        (None, {"fields": ["title", "source_url", "posted_on", "topics", "version"]}),
         (_("Text"), {"fields": ["summary", "commentary"]}),
         (
             _("Publishing"),
-            {"fields": ["status", "published_at", "digest", "position", "curator", "slug"]},
+            {"fields": ["status", "published_at", "week", "position", "curator", "slug"]},
         ),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
+        return super().get_queryset(request).prefetch_related("topics")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "curator":
@@ -150,13 +159,13 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
             Q(source__normalized_url=normalized) | Exists(using)
         ), may_have_duplicates
 
-    @admin.display(description=_("week"), ordering="digest")
-    def week(self, post):
-        return post.digest.label if post.digest else "-"
+    @admin.display(description=_("week"), ordering="week")
+    def week_label(self, post):
+        return post.week.label if post.week else "-"
 
     @admin.display(description=_("topics"))
-    def topics(self, post):
-        return ", ".join(sorted(tag.name for tag in post.tags.all()))
+    def topic_names(self, post):
+        return ", ".join(sorted(topic.name for topic in post.topics.all()))
 
     @admin.display(description=_("source"), ordering="source__domain")
     def source_domain(self, post):
@@ -172,7 +181,7 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
-        hidden = queryset.exclude(queryset.published_q("digest__")).count()
+        hidden = queryset.exclude(queryset.published_q("week__")).count()
         if hidden:
             self.message_user(
                 request,
@@ -202,13 +211,13 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
     def move_to_week(self, request, queryset):
         form = MoveToWeekForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            digest, moved = move_posts_to_week(queryset, form.cleaned_data["week"])
+            week, moved = move_posts_to_week(queryset, form.cleaned_data["week"])
             self.message_user(
                 request,
                 ngettext(
                     "%(count)d post moved to %(week)s.", "%(count)d posts moved to %(week)s.", moved
                 )
-                % {"count": moved, "week": digest.iso_label},
+                % {"count": moved, "week": week.iso_label},
                 messages.SUCCESS,
             )
             return None
@@ -260,19 +269,137 @@ class LinkAdmin(TamperedListInputMixin, admin.ModelAdmin):
         return deleted, counts, perms_needed, protected
 
 
-# taggit's own Tag admin merges tags through its generic TaggedItem, which Jugan's posts do not
-# use (they have TaggedPost): its "Merge selected tags" said the tags were merged and changed no
-# post, and its merge page failed with a 500 when opened without a selection. Topics are edited
-# here without it.
+# taggit's own Tag admin edits taggit's Tag, which Jugan does not use (its topics are Topic).
 admin.site.unregister(Tag)
 
 
-@admin.register(Tag)
+@admin.register(Topic)
 class TopicAdmin(TamperedListInputMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     ordering = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class WeekPostInline(admin.TabularInline):
+    """The week's running order: reorder by position, open a post to edit it."""
+
+    model = Post
+    formset = TabularInlineFormSet
+    fields = ["position", "title", "status"]
+    readonly_fields = ["title", "status"]
+    ordering = ["position", "posted_on", "id"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("posts, in reading order")
+
+    def has_add_permission(self, request, obj=None):
+        # A post needs more than a row here; it is written on its own page.
+        return False
+
+
+@admin.action(description=_("Download as Markdown"))
+def download_markdown(modeladmin, request, queryset):
+    """The chosen weeks, drafts and all (curators export before publishing): one .md, or a .zip."""
+    weeks = list(queryset.order_by("year", "number"))
+    if len(weeks) == 1:
+        week = weeks[0]
+        return HttpResponse(
+            week_markdown(week, week.posts.all()),
+            content_type="text/markdown; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{week.iso_label}.md"'},
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for week in weeks:
+            archive.writestr(f"{week.iso_label}.md", week_markdown(week, week.posts.all()))
+    return HttpResponse(
+        buffer.getvalue(),
+        content_type="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="weeks.zip"'},
+    )
+
+
+@admin.register(Week)
+class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
+    form = WeekAdminForm
+    inlines = [WeekPostInline]
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
+    list_display = ["__str__", "iso_label", "status", "published_at", "post_count", "page"]
+    list_filter = ["status", "year"]
+    search_fields = ["title", "intro", "outro"]
+    ordering = ["-year", "-number"]
+    actions = ["publish", "publish_with_posts", "unpublish", download_markdown]
+    fieldsets = [
+        (None, {"fields": [("year", "number"), "title", "version"]}),
+        (_("Text"), {"fields": ["intro", "outro"]}),
+        (_("Publishing"), {"fields": ["status", "published_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_post_count()
+
+    @admin.display(description=_("ISO week"), ordering=("year", "number"))
+    def iso_label(self, week):
+        return week.iso_label
+
+    @admin.display(description=_("posts"), ordering="post_count")
+    def post_count(self, week):
+        return week.post_count
+
+    @admin.display(description=_("page"))
+    def page(self, week):
+        """Readers' page of a published week; staff see a draft there as a preview."""
+        label = _("View") if week.is_published else _("Preview")
+        return format_html('<a href="{}">{}</a>', week.get_absolute_url(), label)
+
+    @admin.action(description=_("Publish the selected weeks"), permissions=["change"])
+    def publish(self, request, queryset):
+        with record_status_change(request.user, queryset, Status.PUBLISHED):
+            count = queryset.publish()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d week published; its draft posts stay drafts.",
+                "%(count)d weeks published; their draft posts stay drafts.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Publish the selected weeks with all their posts"), permissions=["change"]
+    )
+    def publish_with_posts(self, request, queryset):
+        their_posts = Post.objects.filter(week__in=queryset)
+        with (
+            record_status_change(request.user, queryset, Status.PUBLISHED),
+            record_status_change(request.user, their_posts, Status.PUBLISHED),
+        ):
+            weeks, posts = publish_with_posts(queryset)
+        self.message_user(
+            request,
+            _("Published %(weeks)d week(s) and the %(posts)d post(s) in them.")
+            % {"weeks": weeks, "posts": posts},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish the selected weeks"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        with record_status_change(request.user, queryset, Status.DRAFT):
+            count = queryset.unpublish()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d week is a draft again; readers no longer see it or its posts.",
+                "%(count)d weeks are drafts again; readers no longer see them or their posts.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 # Django's own user and group lists answer tampered action ids the same way.

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +8,31 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Archive")
 
     def ready(self):
-        from taggit.models import Tag
+        from archive import versioning
 
-        from archive.signals import give_topic_an_address
+        versioning.watch_content()
+        pre_migrate.connect(uninstall_database_triggers, sender=self, dispatch_uid="triggers")
+        post_migrate.connect(install_database_triggers, sender=self, dispatch_uid="triggers")
 
-        pre_save.connect(give_topic_an_address, sender=Tag, dispatch_uid="topic_address")
+
+def uninstall_database_triggers(using, **kwargs):
+    from django.db import connections
+
+    from archive import versioning
+
+    versioning.uninstall_triggers(connections[using])
+
+
+def install_database_triggers(using, **kwargs):
+    """Triggers are derived from the code, like permissions: (re)installed after every migrate,
+    since SQLite drops a table's triggers whenever a migration rebuilds the table."""
+    from django.db import connections
+
+    from archive import search, versioning
+
+    connection = connections[using]
+    versioning.install_triggers(connection)
+    search.install_triggers(connection)
+    if versioning.VERSION_TABLE in connection.introspection.table_names():
+        versioning.bump()
+        versioning.refresh_topic_counts()

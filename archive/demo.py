@@ -4,49 +4,20 @@
 Community permalinks are illustrative; the projects, papers and pages they point to are real.
 """
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from archive.content import LinkContent, PostContent, WeekContent
 from archive.normalize import LinkKind
+from archive.weeks import IsoWeek
 
 SEOUL = ZoneInfo("Asia/Seoul")
 GROUP = "https://www.facebook.com/groups/TensorFlowKR/permalink"
 MOBILE_GROUP = "https://m.facebook.com/groups/TensorFlowKR/permalink"
 
 
-@dataclass(frozen=True)
-class DemoLink:
-    url: str
-    label: str = ""
-    kind: str = ""  # empty: detected from the URL
-
-
-@dataclass(frozen=True)
-class DemoPost:
-    title: str
-    posted_on: date
-    source: str
-    summary: str
-    commentary: str
-    tags: tuple[str, ...]
-    links: tuple[DemoLink, ...] = ()
-
-
-@dataclass(frozen=True)
-class DemoWeek:
-    year: int
-    week: int
-    title: str
-    published_at: datetime
-    intro: str
-    outro: str
-    posts: tuple[DemoPost, ...] = field(default=())
-
-
-EARLIER_WEEK = DemoWeek(
-    year=2021,
-    week=46,
+EARLIER_WEEK = WeekContent(
+    week=IsoWeek(2021, 46),
     title="TensorflowKR 주간 정리: 검출 모델과 말뭉치",
     published_at=datetime(2021, 11, 22, 9, 0, tzinfo=SEOUL),
     intro=(
@@ -55,10 +26,10 @@ EARLIER_WEEK = DemoWeek(
     ),
     outro="다음 주에는 한국어 언어모델 소식이 이어질 것 같습니다. 곧 만나요!",
     posts=(
-        DemoPost(
+        PostContent(
             title="YOLOX: an anchor-free YOLO you can train this weekend",
             posted_on=date(2021, 11, 16),
-            source=f"{GROUP}/1718300091840511/?fbclid=IwAR1demoYoloxPermalink",
+            source_url=f"{GROUP}/1718300091840511/?fbclid=IwAR1demoYoloxPermalink",
             summary=(
                 "A member walked through **YOLOX**, which drops anchor boxes from the YOLO "
                 "family and decouples the classification and regression heads. The thread "
@@ -69,16 +40,16 @@ EARLIER_WEEK = DemoWeek(
                 "- Pretrained weights come in sizes from *Nano* to *X*"
             ),
             commentary="검출 모델을 처음 써 보는 분이라면 YOLOX 저장소의 README부터 읽어 보세요.",
-            tags=("vision", "컴퓨터비전"),
+            topics=("vision", "컴퓨터비전"),
             links=(
-                DemoLink("https://github.com/Megvii-BaseDetection/YOLOX", "GitHub"),
-                DemoLink("https://arxiv.org/abs/2107.08430", "arXiv"),
+                LinkContent("https://github.com/Megvii-BaseDetection/YOLOX", "GitHub"),
+                LinkContent("https://arxiv.org/abs/2107.08430", "arXiv"),
             ),
         ),
-        DemoPost(
+        PostContent(
             title="국립국어원 '모두의 말뭉치' 신청부터 활용까지",
             posted_on=date(2021, 11, 18),
-            source=f"{MOBILE_GROUP}/1720011235002730/?fbclid=IwAR2demoCorpusPermalink",
+            source_url=f"{MOBILE_GROUP}/1720011235002730/?fbclid=IwAR2demoCorpusPermalink",
             summary=(
                 "국립국어원의 **모두의 말뭉치**를 신청해서 받는 과정과, 받은 파일을 "
                 "학습용으로 정리하는 방법을 단계별로 적어 주신 글입니다.\n\n"
@@ -89,13 +60,13 @@ EARLIER_WEEK = DemoWeek(
                 "목적에 맞게 골라 쓰기 좋습니다."
             ),
             commentary="승인까지 며칠 걸리니 필요한 말뭉치는 미리 신청해 두는 편이 좋겠네요.",
-            tags=("datasets", "데이터셋", "자연어처리"),
-            links=(DemoLink("https://corpus.korean.go.kr/", "모두의 말뭉치", LinkKind.DATASET),),
+            topics=("datasets", "데이터셋", "자연어처리"),
+            links=(LinkContent("https://corpus.korean.go.kr/", "모두의 말뭉치", LinkKind.DATASET),),
         ),
-        DemoPost(
+        PostContent(
             title="Transformers로 한국어 문장 분류 따라 하기",
             posted_on=date(2021, 11, 19),
-            source=f"{GROUP}/1720733368263850/?fbclid=IwAR3demoTutorialPermalink",
+            source_url=f"{GROUP}/1720733368263850/?fbclid=IwAR3demoTutorialPermalink",
             summary=(
                 "Hugging Face **Transformers**의 `Trainer`로 한국어 영화 리뷰 감성 분류를 "
                 "처음부터 끝까지 따라 해 본 튜토리얼입니다.\n\n"
@@ -106,11 +77,11 @@ EARLIER_WEEK = DemoWeek(
                 "토크나이저 선택, 데이터셋 나누기, 평가 지표까지 한 노트북에 담겨 있습니다."
             ),
             commentary="신경망 자체가 낯설다면 아래 영상으로 감을 먼저 잡는 것도 방법입니다.",
-            tags=("NLP", "자연어처리"),
+            topics=("NLP", "자연어처리"),
             links=(
-                DemoLink("https://huggingface.co/docs/transformers/index", "문서"),
-                DemoLink("https://huggingface.co/klue/bert-base", "klue/bert-base"),
-                DemoLink(
+                LinkContent("https://huggingface.co/docs/transformers/index", "문서"),
+                LinkContent("https://huggingface.co/klue/bert-base", "klue/bert-base"),
+                LinkContent(
                     "https://www.youtube.com/watch?v=aircAruvnKk&feature=share",
                     "신경망 입문 영상",
                 ),
@@ -119,9 +90,8 @@ EARLIER_WEEK = DemoWeek(
     ),
 )
 
-DEMO_WEEK = DemoWeek(
-    year=2021,
-    week=47,
+DEMO_WEEK = WeekContent(
+    week=IsoWeek(2021, 47),
     title="",
     published_at=datetime(2021, 11, 29, 9, 0, tzinfo=SEOUL),
     intro=(
@@ -135,10 +105,10 @@ DEMO_WEEK = DemoWeek(
         "빠뜨린 좋은 글이 있다면 그룹 댓글로 알려 주세요. 다음 주에 또 정리하겠습니다 :)"
     ),
     posts=(
-        DemoPost(
+        PostContent(
             title="카카오브레인, 60억 파라미터 한국어 언어모델 KoGPT 공개",
             posted_on=date(2021, 11, 22),
-            source=f"{MOBILE_GROUP}/1722904018046785/?fbclid=IwAR0demoKoGPTPermalink",
+            source_url=f"{MOBILE_GROUP}/1722904018046785/?fbclid=IwAR0demoKoGPTPermalink",
             summary=(
                 "카카오브레인이 GPT-3 구조를 따르는 한국어 언어모델 **KoGPT**를 공개했다는 "
                 "소식입니다. 코드는 GitHub에, 가중치는 Hugging Face Hub에 올라와 있습니다.\n\n"
@@ -151,18 +121,18 @@ DEMO_WEEK = DemoWeek(
                 "영어 중심이던 대형 언어모델을 한국어로 직접 만져 볼 수 있다는 것만으로도 "
                 "반가운 소식이네요. 라이선스 조항은 꼭 읽어 보세요!"
             ),
-            tags=("NLP", "자연어처리", "한국어"),
+            topics=("NLP", "자연어처리", "한국어"),
             links=(
-                DemoLink(
+                LinkContent(
                     "https://github.com/kakaobrain/kogpt?fbclid=IwAR0demoGithubLink", "GitHub"
                 ),
-                DemoLink("https://huggingface.co/kakaobrain/kogpt", "Hugging Face"),
+                LinkContent("https://huggingface.co/kakaobrain/kogpt", "Hugging Face"),
             ),
         ),
-        DemoPost(
+        PostContent(
             title="Kiwi: a Korean morphological analyser you can pip install",
             posted_on=date(2021, 11, 23),
-            source=f"{GROUP}/1723420167995170/?fbclid=IwAR4demoKiwiPermalink",
+            source_url=f"{GROUP}/1723420167995170/?fbclid=IwAR4demoKiwiPermalink",
             summary=(
                 "The author of **Kiwi** shared a new release of its Python package. Kiwi splits "
                 "Korean sentences into morphemes without Java or a separate dictionary "
@@ -175,17 +145,17 @@ DEMO_WEEK = DemoWeek(
                 "The thread also compares tokenisation speed with older analysers."
             ),
             commentary="전처리 파이프라인에서 Java 의존성을 걷어낼 수 있다는 점이 특히 반갑습니다.",
-            tags=("NLP", "자연어처리", "한국어"),
+            topics=("NLP", "자연어처리", "한국어"),
             links=(
-                DemoLink("https://github.com/bab2min/Kiwi", "Kiwi"),
-                DemoLink("https://github.com/bab2min/kiwipiepy", "kiwipiepy"),
-                DemoLink("https://pypi.org/project/kiwipiepy/", "PyPI"),
+                LinkContent("https://github.com/bab2min/Kiwi", "Kiwi"),
+                LinkContent("https://github.com/bab2min/kiwipiepy", "kiwipiepy"),
+                LinkContent("https://pypi.org/project/kiwipiepy/", "PyPI"),
             ),
         ),
-        DemoPost(
+        PostContent(
             title="Where to find Korean NLP datasets: AI Hub, KLUE and the Hugging Face Hub",
             posted_on=date(2021, 11, 24),
-            source=f"{GROUP}/1723988941271626/?fbclid=IwAR5demoDatasetsPermalink",
+            source_url=f"{GROUP}/1723988941271626/?fbclid=IwAR5demoDatasetsPermalink",
             summary=(
                 "A member collected the places they look first when a project needs Korean "
                 "data, with a line on what each is good for:\n\n"
@@ -198,18 +168,18 @@ DEMO_WEEK = DemoWeek(
                 "> Check each licence before training anything you plan to ship."
             ),
             commentary="데이터셋 찾느라 헤매던 시간을 줄여 줄 목록입니다. 북마크해 두세요.",
-            tags=("datasets", "데이터셋", "NLP"),
+            topics=("datasets", "데이터셋", "NLP"),
             links=(
-                DemoLink("https://aihub.or.kr/", "AI Hub"),
-                DemoLink("https://github.com/KLUE-benchmark/KLUE", "KLUE"),
-                DemoLink("https://arxiv.org/abs/2105.09680", "KLUE paper"),
-                DemoLink("https://huggingface.co/datasets/klue", "KLUE on the Hub"),
+                LinkContent("https://aihub.or.kr/", "AI Hub"),
+                LinkContent("https://github.com/KLUE-benchmark/KLUE", "KLUE"),
+                LinkContent("https://arxiv.org/abs/2105.09680", "KLUE paper"),
+                LinkContent("https://huggingface.co/datasets/klue", "KLUE on the Hub"),
             ),
         ),
-        DemoPost(
+        PostContent(
             title="코드로 읽는 비전 트랜스포머 (ViT, CLIP)",
             posted_on=date(2021, 11, 25),
-            source="",
+            source_url=None,
             summary=(
                 "이번 주에는 비전 트랜스포머를 코드로 풀어 본 글이 두 개 올라왔습니다.\n\n"
                 "**1. ViT**\n\n"
@@ -226,20 +196,20 @@ DEMO_WEEK = DemoWeek(
                 "논문만 읽을 때는 흐릿하던 부분이 코드로 보니 선명해지네요. "
                 "두 글 모두 작성자분께 감사드립니다 :)"
             ),
-            tags=("vision", "컴퓨터비전"),
+            topics=("vision", "컴퓨터비전"),
             links=(
-                DemoLink(f"{GROUP}/1724501257887061/?fbclid=IwAR6demoViT", "ViT 게시물"),
-                DemoLink("https://github.com/lucidrains/vit-pytorch", "vit-pytorch"),
-                DemoLink("https://arxiv.org/abs/2010.11929", "ViT 논문"),
-                DemoLink(f"{GROUP}/1725102451160275/?fbclid=IwAR7demoCLIP", "CLIP 게시물"),
-                DemoLink("https://github.com/openai/CLIP", "CLIP"),
-                DemoLink("https://arxiv.org/abs/2103.00020", "CLIP 논문"),
+                LinkContent(f"{GROUP}/1724501257887061/?fbclid=IwAR6demoViT", "ViT 게시물"),
+                LinkContent("https://github.com/lucidrains/vit-pytorch", "vit-pytorch"),
+                LinkContent("https://arxiv.org/abs/2010.11929", "ViT 논문"),
+                LinkContent(f"{GROUP}/1725102451160275/?fbclid=IwAR7demoCLIP", "CLIP 게시물"),
+                LinkContent("https://github.com/openai/CLIP", "CLIP"),
+                LinkContent("https://arxiv.org/abs/2103.00020", "CLIP 논문"),
             ),
         ),
-        DemoPost(
+        PostContent(
             title="LG AI연구원 홈페이지 둘러보기",
             posted_on=date(2021, 11, 26),
-            source=f"{GROUP}/1725388914464962/?fbclid=IwAR8demoLabPermalink",
+            source_url=f"{GROUP}/1725388914464962/?fbclid=IwAR8demoLabPermalink",
             summary=(
                 "LG AI연구원의 홈페이지가 소개되었습니다. 연구 분야, 발표한 논문, "
                 "채용 소식을 한곳에서 볼 수 있어요.\n\n"
@@ -247,8 +217,8 @@ DEMO_WEEK = DemoWeek(
                 "진로를 고민하는 학생에게 특히 도움이 될 것 같다는 댓글이 많았습니다."
             ),
             commentary="국내 기업 연구소들의 행보를 계속 지켜보려고 합니다.",
-            tags=("AI연구소",),
-            links=(DemoLink("https://www.lgresearch.ai/", "LG AI연구원"),),
+            topics=("AI연구소",),
+            links=(LinkContent("https://www.lgresearch.ai/", "LG AI연구원"),),
         ),
     ),
 )

@@ -8,14 +8,13 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
 
-from archive.models import Link, Post, PostLink
+from archive.models import Link, Post, PostLink, Topic, Week
 from archive.normalize import InvalidURL, normalize_url
-from digest.weeks import IsoWeek
+from archive.weeks import IsoWeek
 
 URL_MAX_LENGTH = Link._meta.get_field("url").max_length
-TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+TOPIC_MAX_LENGTH = Topic._meta.get_field("name").max_length
 
 
 class LinkURLField(forms.URLField):
@@ -107,8 +106,8 @@ class PostAdminForm(EditConflictForm):
     class Meta:
         model = Post
         fields = [
-            "title", "slug", "posted_on", "tags", "summary", "commentary",
-            "status", "published_at", "digest", "position", "curator",
+            "title", "slug", "posted_on", "topics", "summary", "commentary",
+            "status", "published_at", "week", "position", "curator",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -116,15 +115,15 @@ class PostAdminForm(EditConflictForm):
         if self.instance.source_id and "source_url" not in self.initial:
             self.initial["source_url"] = self.instance.source.url
 
-    def clean_tags(self):
-        tags = self.cleaned_data["tags"]
-        too_long = [tag for tag in tags if len(tag) > TAG_MAX_LENGTH]
+    def clean_topics(self):
+        topics = self.cleaned_data["topics"]
+        too_long = [topic for topic in topics if len(topic) > TOPIC_MAX_LENGTH]
         if too_long:
             raise ValidationError(
                 _("A topic can have at most %(max)d characters: %(tags)s")
-                % {"max": TAG_MAX_LENGTH, "tags": ", ".join(too_long)}
+                % {"max": TOPIC_MAX_LENGTH, "tags": ", ".join(too_long)}
             )
-        return tags
+        return topics
 
     def save(self, commit=True):
         url = self.cleaned_data.get("source_url")
@@ -264,3 +263,9 @@ class MoveToWeekForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["week"].initial = IsoWeek.of(timezone.localdate())
+
+
+class WeekAdminForm(EditConflictForm):
+    class Meta:
+        model = Week
+        fields = ["year", "number", "title", "intro", "outro", "status", "published_at"]

@@ -51,20 +51,20 @@ DigestFormatError naming the file and line.
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from archive.models import Link, PostLink
+from archive.content import ContentError, LinkContent, PostContent, WeekContent
+from archive.models import Link, PostLink, Topic
 from archive.normalize import InvalidURL, normalize_url
-from digest.weeks import ENGLISH_MONTHS, KOREAN_LABEL, IsoWeek
+from archive.weeks import ENGLISH_MONTHS, KOREAN_LABEL, IsoWeek
 
 COMMENTARY_MARKER = "<!-- commentary -->"
 URL_MAX_LENGTH = Link._meta.get_field("url").max_length
 LABEL_MAX_LENGTH = PostLink._meta.get_field("label").max_length
-TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+TAG_MAX_LENGTH = Topic._meta.get_field("name").max_length
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
@@ -111,23 +111,8 @@ DATE = (
 DATE_LINE = re.compile(rf"\s*(?P<date>{DATE})\s*(?:[/·|–—-]\s*)?(?P<rest>.*?)\s*")
 
 
-class DigestFormatError(ValueError):
-    """A round-up the importer cannot read, reported the way compilers do: `file:line: message`."""
-
-    def __init__(self, line, message, name="<text>"):
-        super().__init__(message)
-        self.line = line
-        self.message = message
-        self.name = name
-
-    def __str__(self):
-        return f"{self.name}:{self.line}: {self.message}"
-
-
-@dataclass(frozen=True)
-class ParsedLink:
-    url: str  # normalised
-    label: str
+class DigestFormatError(ContentError):
+    """A round-up the importer cannot read."""
 
 
 @dataclass(frozen=True)
@@ -137,31 +122,6 @@ class ParsedSubItem:
     posted_on: date
     source_url: str | None
     line: int
-
-
-@dataclass
-class ParsedItem:
-    number: int
-    title: str
-    line: int
-    posted_on: date
-    source_url: str | None
-    summary: str
-    commentary: str
-    links: list[ParsedLink] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    subitems: list[ParsedSubItem] = field(default_factory=list)
-
-
-@dataclass
-class ParsedDigest:
-    name: str
-    week: IsoWeek
-    title: str
-    intro: str
-    outro: str
-    items: list[ParsedItem]
-    line: int  # of the title heading, or 1: where problems with the week as a whole are reported
 
 
 @dataclass(frozen=True)
@@ -195,7 +155,7 @@ def decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def parse_digest(text: str, name: str = "<text>", week: IsoWeek | None = None) -> ParsedDigest:
+def parse_digest(text: str, name: str = "<text>", week: IsoWeek | None = None) -> WeekContent:
     """Read one round-up; `week` overrides the week its dates and heading give."""
     try:
         return _parse(text.removeprefix("\ufeff"), name, week)
@@ -230,7 +190,7 @@ def split_commentary(text: str) -> tuple[str, str] | None:
     return _markdown(summary), _markdown(commentary)
 
 
-def links_in(text: str, source_url: str | None) -> list[ParsedLink] | None:
+def links_in(text: str, source_url: str | None) -> list[LinkContent] | None:
     """The links the importer finds in an item's text, without a `링크:` line."""
     lines = _lines_or_none(text)
     if lines is None:
@@ -263,13 +223,13 @@ def _parse(text, name, week):
     end = next((index for index, line in enumerate(last) if line.matches(RULE)), len(last))
     bodies[-1], outro = last[:end], last[end + 1 :]
     items = [_read_item(body, number) for number, body in enumerate(bodies, start=1)]
-    return ParsedDigest(
+    return WeekContent(
         name=name,
         week=week or _week_of(items, title, title_line),
         title="" if KOREAN_LABEL.fullmatch(title) else title,
         intro=intro,
         outro=_markdown(line for line in outro if not line.matches(RULE)),
-        items=items,
+        posts=items,
         line=title_line.number if title_line else 1,
     )
 
@@ -363,8 +323,7 @@ def _read_item(lines, expected_number):
             f"item {number} has no date line such as `2021년 2월 1일/ [게시물 링크](https://…)` "
             "under its heading",
         )
-    return ParsedItem(
-        number=number,
+    return PostContent(
         title=match["title"].strip(),
         line=heading.number,
         posted_on=dated.posted_on,
@@ -377,8 +336,7 @@ def _read_item(lines, expected_number):
             else listed_links,
             dated.source_url,
         ),
-        tags=tags,
-        subitems=subitems,
+        topics=tags,
     )
 
 
@@ -508,7 +466,7 @@ def _links_in(line):
             label = (match["label"] or "").strip()
             if len(label) > LABEL_MAX_LENGTH:
                 label = label[: LABEL_MAX_LENGTH - 1] + "…"
-            yield ParsedLink(url=url, label=label)
+            yield LinkContent(url=url, label=label)
 
 
 def _unique_links(links, source_url):

@@ -1,16 +1,35 @@
+"""The archive: weeks, the posts curated into them, the links they point to, and their topics.
+
+Readers see a row only through `.published()`; `archive/versioning.py` says how readers' caches
+learn that anything here changed.
+"""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Count, Exists, Func, IntegerField, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import Tag, TaggedItemBase
+from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
+from archive.markdown_limits import MARKDOWN_MAX_LENGTH, markdown_problem
 from archive.normalize import (
     MAX_URL_LENGTH,
     InvalidURL,
@@ -19,9 +38,10 @@ from archive.normalize import (
     domain_of,
     normalize_url,
 )
-from archive.rendering import MARKDOWN_MAX_LENGTH, markdown_problem, render_markdown
+from archive.rendering import render_markdown
 from archive.search import matching_posts
 from archive.signals import bulk_content_written
+from archive.weeks import IsoWeek
 
 SLUG_MAX_LENGTH = 100
 
@@ -36,12 +56,38 @@ def markdown_field(verbose_name, help_text=""):
     )
 
 
+def reader_language_is_korean():
+    return (get_language() or "ko").startswith("ko")
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
 
 
-class CuratedQuerySet(models.QuerySet):
+class ContentQuerySet(models.QuerySet):
+    """Bulk writes announce themselves like single saves do (`archive.signals`)."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            bulk_content_written.send(sender=self.model)
+        return rows
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        rows = super().bulk_update(objs, fields, batch_size=batch_size)
+        if rows:
+            bulk_content_written.send(sender=self.model)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            bulk_content_written.send(sender=self.model)
+        return created
+
+
+class CuratedQuerySet(ContentQuerySet):
     @staticmethod
     def published_q(prefix="", now=None):
         """What makes a row readable: published, and its publication time has come (by `now`,
@@ -64,18 +110,6 @@ class CuratedQuerySet(models.QuerySet):
 
     def unpublish(self):
         return self.update(status=Status.DRAFT, updated=timezone.now())
-
-    def update(self, **kwargs):
-        rows = super().update(**kwargs)
-        if rows:
-            bulk_content_written.send(sender=self.model)
-        return rows
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        rows = super().bulk_update(objs, fields, batch_size=batch_size)
-        if rows:
-            bulk_content_written.send(sender=self.model)
-        return rows
 
 
 class Curated(models.Model):
@@ -100,16 +134,21 @@ class Curated(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        for source, target in self.markdown_fields:
-            setattr(self, target, render_markdown(getattr(self, source)))
-        if self.status == Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.prepare_to_save()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "published_at", "updated"} | {
                 target for _source, target in self.markdown_fields
             }
         super().save(*args, **kwargs)
+
+    def prepare_to_save(self, render=render_markdown):
+        """Everything saving derives from the curator's input, also for rows written in bulk:
+        the HTML of each Markdown field, and the time of a first publication."""
+        for source, target in self.markdown_fields:
+            setattr(self, target, render(getattr(self, source)))
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     def clean_fields(self, exclude=None):
         """Field validation, and Markdown that would take too long to render is refused."""
@@ -135,7 +174,154 @@ class Curated(models.Model):
         )
 
 
-class LinkQuerySet(models.QuerySet):
+class WeekQuerySet(CuratedQuerySet):
+    def at(self, iso_week):
+        """The week of this ISO week, if there is one."""
+        return self.filter(year=iso_week.year, number=iso_week.number)
+
+    def of(self, iso_week):
+        """The week, created as a draft when it does not exist yet."""
+        week, _created = self.get_or_create(year=iso_week.year, number=iso_week.number)
+        return week
+
+    def of_date(self, day):
+        """The week holding this day, created as a draft when it does not exist yet."""
+        return self.of(IsoWeek.of(day))
+
+    def newest_first(self):
+        return self.order_by("-year", "-number")
+
+    def with_post_count(self):
+        """Annotate each week with its number of posts, drafts included (the curator's count)."""
+        return self.annotate(post_count=Count("posts"))
+
+    def with_published_post_count(self):
+        """Annotate each week with its number of published posts (whether the week itself is
+        published is for the caller to filter). A subquery per week rather than a GROUP BY, so
+        that `[:8]` of the newest weeks counts the posts of 8 weeks, not of the whole archive."""
+        posts = Post.objects.filter(self.published_q(), week=OuterRef("pk")).order_by()
+        count = posts.annotate(count=Func("pk", function="COUNT")).values("count")
+        return self.annotate(post_count=Subquery(count, output_field=IntegerField()))
+
+    def before(self, week):
+        """The nearest of these weeks before `week`; None when there is none."""
+        # `year__lte` bounds the index range; the OR alone would make it walk from the newest.
+        earlier = Q(year__lt=week.year) | Q(year=week.year, number__lt=week.number)
+        return self.filter(earlier, year__lte=week.year).newest_first().first()
+
+    def after(self, week):
+        later = Q(year__gt=week.year) | Q(year=week.year, number__gt=week.number)
+        return self.filter(later, year__gte=week.year).order_by("year", "number").first()
+
+    def years(self):
+        """[(year, number of weeks), ...] newest year first, in one query."""
+        return list(self.order_by("-year").values_list("year").annotate(weeks=Count("id")))
+
+
+class Week(Curated):
+    """One ISO week of the community, curated: an intro, its posts in reading order, an outro."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1), MaxValueValidator(9999)]
+    )
+    number = models.PositiveSmallIntegerField(
+        _("week number"), validators=[MinValueValidator(1), MaxValueValidator(53)]
+    )
+    title = models.CharField(
+        _("title"), max_length=300, blank=True, help_text=_("Leave empty to use the week's label.")
+    )
+    intro = markdown_field(_("intro"))
+    intro_html = models.TextField(editable=False, blank=True)
+    outro = markdown_field(_("outro"))
+    outro_html = models.TextField(editable=False, blank=True)
+
+    objects = WeekQuerySet.as_manager()
+
+    markdown_fields = (("intro", "intro_html"), ("outro", "outro_html"))
+
+    class Meta:
+        verbose_name = _("week")
+        verbose_name_plural = _("weeks")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="unique_iso_week"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=53), name="week_in_range"
+            ),
+        ]
+        indexes = [
+            # The newest published weeks (home, archive, neighbours) in index order, no sort.
+            models.Index(fields=["status", "year", "number"], name="week_status_number"),
+            # The latest publication time, for archive.versioning.
+            models.Index(fields=["published_at", "status"], name="week_published_at"),
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    def get_absolute_url(self):
+        return reverse("digest:week", kwargs={"year": self.year, "week": self.number})
+
+    def clean(self):
+        if self.year and self.number:
+            try:
+                IsoWeek(self.year, self.number)
+            except ValueError:
+                raise ValidationError(
+                    {
+                        "number": _("%(year)s has no ISO week %(week)s.")
+                        % {"year": self.year, "week": self.number}
+                    }
+                ) from None
+
+    def next_position(self):
+        """Where a post appended to this week goes: after every post in it."""
+        last = self.posts.aggregate(last=Max("position"))["last"]
+        return 0 if last is None else last + 1
+
+    @property
+    def iso_week(self):
+        return IsoWeek(self.year, self.number)
+
+    @property
+    def start(self):
+        return self.iso_week.start
+
+    @property
+    def end(self):
+        return self.iso_week.end
+
+    @property
+    def iso_label(self):
+        return self.iso_week.iso_label
+
+    @property
+    def korean_label(self):
+        return self.iso_week.korean_label
+
+    @property
+    def english_label(self):
+        return self.iso_week.english_label
+
+    @property
+    def label(self):
+        """The week's name in the reader's language."""
+        if reader_language_is_korean():
+            return self.korean_label
+        return self.english_label
+
+    @property
+    def date_range(self):
+        if reader_language_is_korean():
+            return self.iso_week.korean_range
+        return self.iso_week.english_range
+
+    @property
+    def display_title(self):
+        return self.title or self.label
+
+
+class LinkQuerySet(ContentQuerySet):
     def for_url(self, url):
         """The Link for this URL, created if no Link normalises to the same target."""
         url = url.strip()
@@ -181,14 +367,17 @@ class Link(models.Model):
         return self.title or self.normalized_url or self.url
 
     def save(self, *args, **kwargs):
-        self.normalized_url = normalize_url(self.url)
-        self.domain = domain_of(self.normalized_url)
-        if not self.kind:
-            self.kind = detect_kind(self.normalized_url)
+        self.prepare_to_save()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return self.normalized_url
+
+    def prepare_to_save(self):
+        self.normalized_url = normalize_url(self.url)
+        self.domain = domain_of(self.normalized_url)
+        if not self.kind:
+            self.kind = detect_kind(self.normalized_url)
 
     @property
     def kind_label(self):
@@ -215,10 +404,69 @@ class Link(models.Model):
             )
 
 
-class TaggedPost(TaggedItemBase):
-    """A direct foreign key instead of taggit's generic relation, so topic queries join simply."""
+class TopicQuerySet(ContentQuerySet):
+    def published(self, state=None):
+        """Topics with at least one published post, each annotated with `post_count`.
 
-    content_object = models.ForeignKey("Post", on_delete=models.CASCADE)
+        Counting them is a pass over every post of the archive, so the counts are kept in
+        TopicCount, counted again after each change (`TopicCount.objects.refresh`). They are
+        used while the content is in the state they were counted in (`state`, the
+        `archive.versioning.ContentState` the caller already holds, else asked for here);
+        otherwise, as when a scheduled post has just come due, the topics are counted in this
+        query, without writing anything.
+        """
+        from archive.versioning import current_state
+
+        state = state or current_state()
+        if state.topics_counted_in == state.key:
+            return self.filter(published_count__isnull=False).annotate(
+                post_count=F("published_count__post_count")
+            )
+        return self.of_posts(Post.objects.published())
+
+    def of_posts(self, posts):
+        """The topics of these posts, each annotated with how many of these posts it tags."""
+        # Filtered before it is counted, so only these posts are counted.
+        return self.filter(post_topics__content_object__in=posts).annotate(
+            post_count=Count("post_topics")
+        )
+
+
+class Topic(TagBase):
+    """What a post is about ("NLP", "자연어처리"); readers browse and subscribe by topic."""
+
+    objects = NaturalKeyManager.from_queryset(TopicQuerySet)()
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def get_absolute_url(self):
+        return reverse("digest:topic", kwargs={"slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        """A topic named only with symbols or emoji ("🔥"; "C++" is fine) slugifies to nothing,
+        and an empty slug has no page: such a topic is addressed by its characters' code points
+        instead ("u1f525")."""
+        slug = super().slugify(tag)
+        if not slug and tag.strip():
+            slug = "-".join(f"u{ord(character):x}" for character in tag.strip())
+            slug = slug[: SLUG_MAX_LENGTH - 10].rstrip("-")
+        return slug if i is None else f"{slug}_{i}"
+
+
+class PostTopic(ItemBase):
+    """A post's topic: a plain foreign key rather than taggit's generic relation, so topic
+    queries join simply. django-taggit requires the names `tag` and `content_object`."""
+
+    tag = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="post_topics"
+    )
+    content_object = models.ForeignKey(
+        "Post", verbose_name=_("post"), on_delete=models.CASCADE, related_name="post_topics"
+    )
+
+    objects = NaturalKeyManager.from_queryset(ContentQuerySet)()
 
     class Meta:
         verbose_name = _("topic of a post")
@@ -234,12 +482,12 @@ class PostQuerySet(CuratedQuerySet):
         # The week is checked by a lookup per post rather than joined, so that the post's own
         # indexes (week, date, publication time, topic) drive every query: joined, a planner
         # without statistics (SQLite's) starts from the weeks' status index instead.
-        weeks = self.model._meta.get_field("digest").related_model.objects
         return self.filter(
-            self.published_q(), Exists(weeks.filter(self.published_q(), pk=OuterRef("digest")))
+            self.published_q(),
+            Exists(Week.objects.filter(self.published_q(), pk=OuterRef("week"))),
         )
 
-    def in_digest_order(self):
+    def in_reading_order(self):
         return self.order_by("position", "posted_on", "id")
 
     def newest_first(self):
@@ -247,8 +495,8 @@ class PostQuerySet(CuratedQuerySet):
 
     def for_display(self):
         """Everything a page shows of each post, fetched in three queries however many posts."""
-        return self.select_related("source", "digest").prefetch_related(
-            Prefetch("post_links", queryset=PostLink.objects.select_related("link")), "tags"
+        return self.select_related("source", "week").prefetch_related(
+            Prefetch("post_links", queryset=PostLink.objects.select_related("link")), "topics"
         )
 
     def search(self, query):
@@ -261,23 +509,20 @@ class PostQuerySet(CuratedQuerySet):
         return posts
 
     def topics(self):
-        """The topics of these posts, each annotated with how many of these posts it tags."""
-        return Tag.objects.filter(archive_taggedpost_items__content_object__in=self).annotate(
-            post_count=Count("archive_taggedpost_items")
-        )
+        return Topic.objects.of_posts(self)
 
-    def topic_counts_by_digest(self):
-        """{digest id: [{name, slug, post_count}, ...] most used first}, in one query."""
+    def topic_counts_by_week(self):
+        """{week id: [{name, slug, post_count}, ...] most used first}, in one query."""
         rows = (
-            TaggedPost.objects.filter(content_object__in=self)
-            .values_list("content_object__digest", "tag__name", "tag__slug")
+            PostTopic.objects.filter(content_object__in=self)
+            .values_list("content_object__week", "tag__name", "tag__slug")
             .annotate(posts=Count("id"))
-            .order_by("content_object__digest", "-posts", "tag__name")
+            .order_by("content_object__week", "-posts", "tag__name")
         )
         counts = {}
-        for digest_id, name, slug, posts in rows:
+        for week_id, name, slug, posts in rows:
             topic = {"name": name, "slug": slug, "post_count": posts}
-            counts.setdefault(digest_id, []).append(topic)
+            counts.setdefault(week_id, []).append(topic)
         return counts
 
 
@@ -305,12 +550,17 @@ class Post(Curated):
     summary_html = models.TextField(editable=False, blank=True)
     commentary = markdown_field(_("commentary"), _("The curator's own comment, in Markdown."))
     commentary_html = models.TextField(editable=False, blank=True)
-    tags = TaggableManager(verbose_name=_("topics"), through=TaggedPost, blank=True)
+    topics = TaggableManager(
+        verbose_name=_("topics"),
+        through=PostTopic,
+        blank=True,
+        help_text=_("Separate topics with commas; a topic of two words is written in quotes."),
+    )
     links = models.ManyToManyField(
         Link, verbose_name=_("links"), through="PostLink", related_name="posts", blank=True
     )
-    digest = models.ForeignKey(
-        "digest.WeeklyDigest",
+    week = models.ForeignKey(
+        Week,
         verbose_name=_("week"),
         on_delete=models.SET_NULL,
         null=True,
@@ -340,7 +590,7 @@ class Post(Curated):
         # `status` would look selective to a planner without statistics (SQLite's default) and
         # win over these, though nearly every post is published.
         indexes = [
-            models.Index(fields=["digest", "position"], name="post_digest_position"),
+            models.Index(fields=["week", "position"], name="post_week_position"),
             models.Index(fields=["published_at", "status"], name="post_published_at"),
             models.Index(fields=["posted_on"], name="post_posted_on"),
         ]
@@ -352,20 +602,26 @@ class Post(Curated):
         with transaction.atomic():
             if not self.slug:
                 self.slug = self.unique_slug()
-            if self.digest_id is None:
+            if self.week_id is None:
                 self.place_in_week()
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("digest:post", kwargs={"slug": self.slug})
 
-    def unique_slug(self):
-        base = slugify(self.title, allow_unicode=True)[: SLUG_MAX_LENGTH - 10].strip("-") or "post"
-        taken = set(
-            Post.objects.filter(slug__startswith=base)
-            .exclude(pk=self.pk)
-            .values_list("slug", flat=True)
-        )
+    def base_slug(self):
+        return slugify(self.title, allow_unicode=True)[: SLUG_MAX_LENGTH - 10].strip("-") or "post"
+
+    def unique_slug(self, taken=None):
+        """The title's slug, numbered when another post has it; `taken`: the slugs known to be
+        taken, when the caller already asked."""
+        base = self.base_slug()
+        if taken is None:
+            taken = set(
+                Post.objects.filter(slug__startswith=base)
+                .exclude(pk=self.pk)
+                .values_list("slug", flat=True)
+            )
         slug, number = base, 1
         while slug in taken:
             number += 1
@@ -374,11 +630,8 @@ class Post(Curated):
 
     def place_in_week(self):
         """Put the post last in the week of its original date, creating that week as a draft."""
-        from digest.models import WeeklyDigest
-
-        self.digest = WeeklyDigest.objects.for_date(self.posted_on)
-        last = self.digest.posts.exclude(pk=self.pk).aggregate(last=Max("position"))["last"]
-        self.position = 0 if last is None else last + 1
+        self.week = Week.objects.of_date(self.posted_on)
+        self.position = self.week.next_position()
 
 
 class PostLink(models.Model):
@@ -391,6 +644,8 @@ class PostLink(models.Model):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
 
+    objects = ContentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("link of a post")
         verbose_name_plural = _("links of a post")
@@ -399,3 +654,36 @@ class PostLink(models.Model):
 
     def __str__(self):
         return self.label or str(self.link)
+
+
+class ContentVersion(models.Model):
+    """The one row counting the changes a reader could see; archive/versioning.py explains it."""
+
+    number = models.PositiveBigIntegerField(_("number"), default=0)
+    changed_at = models.DateTimeField(_("changed at"))
+    # The content state (archive.versioning.ContentState.key) TopicCount was counted in.
+    topics_counted_in = models.CharField(_("topics counted in"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+
+    def __str__(self):
+        return f"{self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class TopicCount(models.Model):
+    """How many published posts each topic has: reader pages list topics with their counts, and
+    counting them is a pass over the whole archive (`TopicQuerySet.published`)."""
+
+    topic = models.OneToOneField(
+        Topic, on_delete=models.CASCADE, primary_key=True, related_name="published_count"
+    )
+    post_count = models.PositiveIntegerField(_("published posts"))
+
+    class Meta:
+        verbose_name = _("topic count")
+        verbose_name_plural = _("topic counts")
+
+    def __str__(self):
+        return f"{self.topic_id}: {self.post_count}"

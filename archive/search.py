@@ -7,7 +7,8 @@ same text its own way; archive/migrations/0004_search_indexes.py builds the inde
 tests/archive/test_search.py holds both engines to the same results.
 
 * SQLite: an FTS5 table per searched table, with the trigram tokenizer, kept in step by
-  triggers (so `QuerySet.update()` and raw SQL are indexed too). A word of three characters
+  triggers (so `QuerySet.update()` and raw SQL are indexed too; `install_triggers` puts back
+  any that a migration dropped). A word of three characters
   or more is a phrase of trigrams. Trigrams cannot name a two-character word, but every
   occurrence of one begins some trigram of the index (each value is stored with a newline
   after it, so that even a value's last two characters do), so the index's own vocabulary
@@ -40,7 +41,7 @@ LAST_CHARACTER = chr(0x10FFFF)
 
 def matching_posts(posts, term):
     """A Q for the posts holding `term`; `posts` is the QuerySet it will filter."""
-    from archive.models import Link, Post, PostLink
+    from archive.models import Link, Post, PostLink  # models.py imports this module
 
     vendor = connections[posts.db].vendor
     links = _matching(Link, term, vendor).values("pk")
@@ -81,3 +82,46 @@ def _fts_rowids(table, term):
 def _phrase(term):
     """An FTS5 string: inside double quotes, every character is literal."""
     return '"' + term.replace('"', '""') + '"'
+
+
+def _trigger_statements(table, columns):
+    """{trigger name: its SQL} keeping a table's FTS5 index in step; each value is stored with
+    a newline after it, so that every two characters of it begin some trigram."""
+    index = f"{table}_search"
+    names = ", ".join(columns)
+    padded = ", ".join(f"new.{column} || char(10)" for column in columns)
+    insert = f"INSERT INTO {index} (rowid, {names}) VALUES (new.id, {padded});"
+    return {
+        f"{index}_insert": f"CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {insert} END",
+        f"{index}_update": f"CREATE TRIGGER {index}_update AFTER UPDATE OF {names} ON {table} "
+        f"BEGIN DELETE FROM {index} WHERE rowid = old.id; {insert} END",
+        f"{index}_delete": f"CREATE TRIGGER {index}_delete AFTER DELETE ON {table} "
+        f"BEGIN DELETE FROM {index} WHERE rowid = old.id; END",
+    }
+
+
+def install_triggers(connection):
+    """SQLite: put back the index triggers a migration dropped (SQLite drops a table's triggers
+    when a migration rebuilds it) and index that table again, since writes may have missed the
+    index meanwhile. The indexes themselves come from archive/migrations/0004_search_indexes.py;
+    PostgreSQL's need no triggers."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        existing = set(cursor.fetchall())
+        for model_name, columns in SEARCHED_FIELDS.items():
+            table = f"archive_{model_name}"
+            index = f"{table}_search"
+            if ("table", index) not in existing:  # not migrated that far
+                continue
+            statements = _trigger_statements(table, columns)
+            missing = [sql for name, sql in statements.items() if ("trigger", name) not in existing]
+            if not missing:
+                continue
+            for statement in missing:
+                cursor.execute(statement)
+            names = ", ".join(columns)
+            padded = ", ".join(f"{column} || char(10)" for column in columns)
+            cursor.execute(f"DELETE FROM {index}")
+            cursor.execute(f"INSERT INTO {index} (rowid, {names}) SELECT id, {padded} FROM {table}")

@@ -25,8 +25,8 @@ CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 FORM_FACTORS = {"mobile": [], "desktop": ["--preset=desktop"]}
 
 NEWEST_WEEK = (
-    "from digest.models import WeeklyDigest;"
-    "print(WeeklyDigest.objects.published().newest_first().first().get_absolute_url())"
+    "from archive.models import Week;"
+    "print(Week.objects.published().newest_first().first().get_absolute_url())"
 )
 
 

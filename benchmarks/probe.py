@@ -18,12 +18,11 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from archive.models import Post
-    from digest.models import WeeklyDigest
+    from archive.models import Post, Week
 
-    latest = WeeklyDigest.objects.published().newest_first().first()
-    post = Post.objects.published().filter(digest=latest).in_digest_order().first()
-    topic = post.tags.order_by("name").first()
+    latest = Week.objects.published().newest_first().first()
+    post = Post.objects.published().filter(week=latest).in_reading_order().first()
+    topic = post.topics.order_by("name").first()
     topic_path = f"/topics/{topic.slug}/"
     pages = {
         "home": "/",

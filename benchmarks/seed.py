@@ -1,9 +1,5 @@
-"""Fill an empty database with years of published weeks, fast, through bulk inserts.
-
-Rows go in as plain tuples through the database cursor's `executemany`, with pre-rendered HTML
-(a handful of Markdown bodies rendered once): 100,000 posts take seconds, where model instances
-(even through `bulk_create`) take minutes. Bulk inserts send no signals, so the seeder tells
-`digest.freshness` itself that the content changed.
+"""Fill an empty database with years of published weeks, through `archive.services.write_weeks`,
+the code that writes imported and demo weeks.
 
 The text varies the way a real archive does, so that search terms have realistic reach: a few
 words are everywhere (모델), most appear in some posts, and each post and link has words of
@@ -13,11 +9,13 @@ its own (its number).
 import argparse
 import os
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import time as clock
 from zoneinfo import ZoneInfo
 
-BATCH = 5000
+# Weeks written per transaction: large enough that each batch's topics and links are looked up
+# together, small enough to keep memory flat.
+WEEKS_PER_BATCH = 100
 # {n} is the post's number and {word} one of WORDS, so each body matches different searches.
 SUMMARIES = [
     "**{n}번째 소식**: 한국어 언어모델을 새로 공개했습니다. {word} 관련 자료도 함께 있습니다."
@@ -39,126 +37,66 @@ TOPICS = [
     "강화학습", "추천시스템", "MLOps", "생성모델", "diffusion", "transformer", "한국어", "논문리뷰",
     "튜토리얼", "오픈소스", "채용",
 ]  # fmt: skip
+LINK_SHAPES = [
+    "https://github.com/org{a}/project-{b}",
+    "https://arxiv.org/abs/{a}.{b:05d}",
+    "https://huggingface.co/datasets/org{a}/corpus-{b}",
+]
 
 
-def insert(cursor, model, columns, rows):
-    """executemany in batches; `columns` are field names, `rows` tuples of database values."""
-    from django.db import connection
+def archive(weeks, posts_per_week=20, links_per_post=3, topics_per_post=3, extra_topics=200):
+    """The content of `weeks` published weeks, the newest being 2026-W47, as WeekContent."""
+    from archive.content import LinkContent, PostContent, WeekContent
+    from archive.weeks import IsoWeek
 
-    meta = model._meta
-    names = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in columns)
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({names}) VALUES ({placeholders})"
-    )
-    for start in range(0, len(rows), BATCH):
-        cursor.executemany(sql, rows[start : start + BATCH])
-
-
-def reset_sequences(models):
-    """PostgreSQL hands out ids from sequences, which explicit ids do not advance."""
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), models):
-            cursor.execute(statement)
-
-
-def seed(weeks, posts_per_week=20, links_per_post=3, tags_per_post=3, extra_topics=200):
-    from django.db import connection, transaction
-    from django.utils.text import slugify
-    from taggit.models import Tag
-
-    from archive.models import Link, Post, PostLink, Status, TaggedPost
-    from archive.normalize import detect_kind, domain_of, normalize_url
-    from archive.rendering import render_markdown
-    from digest import freshness
-    from digest.models import WeeklyDigest
-    from digest.weeks import IsoWeek
-
-    ops = connection.ops
     seoul = ZoneInfo("Asia/Seoul")
-    now = ops.adapt_datetimefield_value(datetime.now(UTC))
-    # Rendering 100,000 summaries would be most of the seeding time; the number inside them
-    # changes nothing a page does, so each (template, word) pair is rendered once.
-    bodies = {
-        (index, word): (text.format(n=0, word=word), render_markdown(text.format(n=0, word=word)))
-        for index, text in enumerate(SUMMARIES)
-        for word in WORDS
-    }
-    comments = {
-        word: (text, render_markdown(text))
-        for word in WORDS
-        for text in [COMMENTARY.format(word=word)]
-    }
-    names = TOPICS + [f"topic-{number}" for number in range(extra_topics)]
-    # Every seeded address is already in normal form; checked once per shape, not per row.
-    shapes = {
-        "https://github.com/org{a}/project-{b}": "https://github.com/org7/project-42",
-        "https://arxiv.org/abs/{a}.{b:05d}": "https://arxiv.org/abs/2101.00042",
-        "https://huggingface.co/datasets/org{a}/corpus-{b}": "https://huggingface.co/datasets/org7/corpus-42",
-    }  # fmt: skip
-    link_kinds = []
-    for shape, sample in shapes.items():
-        assert normalize_url(sample) == sample, sample
-        link_kinds.append((shape, domain_of(sample), detect_kind(sample)))
-
-    tags, digests, posts, links, post_links, tagged = [], [], [], [], [], []
-    for number, name in enumerate(names, start=1):
-        tags.append((number, name, slugify(name, allow_unicode=True)))
+    topics = TOPICS + [f"topic-{number}" for number in range(extra_topics)]
     week = IsoWeek(2026, 47)
-    post_id = link_id = tagged_id = 0
-    for digest_id in range(1, weeks + 1):
-        published = ops.adapt_datetimefield_value(
-            datetime.combine(week.end, clock(21), tzinfo=seoul)
-        )
-        intro = f"{week.korean_label} 소식입니다."
-        digests.append(
-            (digest_id, week.year, week.week, "", intro, f"<p>{intro}</p>", "", "",
-             Status.PUBLISHED, published, now, now)
-        )  # fmt: skip
+    post_number = link_number = 0
+    for _ in range(weeks):
+        posts = []
         for position in range(posts_per_week):
-            post_id += 1
-            word = WORDS[post_id * 7 % len(WORDS)]
-            summary, summary_html = bodies[(post_id % len(SUMMARIES), word)]
-            commentary, commentary_html = comments[WORDS[post_id % len(WORDS)]]
-            posted_on = ops.adapt_datefield_value(week.start + timedelta(days=position % 7))
+            post_number += 1
+            word = WORDS[post_number * 7 % len(WORDS)]
+            links = []
+            for index in range(links_per_post):
+                link_number += 1
+                shape = LINK_SHAPES[index % len(LINK_SHAPES)]
+                url = shape.format(a=link_number % 997, b=link_number)
+                links.append(LinkContent(url, f"Link {link_number}: {word}"))
             posts.append(
-                (post_id, f"주간 소식 {post_id}: {word} 모델과 데이터셋 공개", f"weekly-news-{post_id}",
-                 posted_on, summary, summary_html, commentary, commentary_html, digest_id, position,
-                 Status.PUBLISHED, published, now, now)
-            )  # fmt: skip
-            for number in range(links_per_post):
-                link_id += 1
-                shape, domain, kind = link_kinds[number % len(link_kinds)]
-                url = shape.format(a=link_id % 997, b=link_id)
-                links.append((link_id, url, url, domain, kind, f"Link {link_id}: {word}", "", now))
-                post_links.append((post_id, link_id, "", number))
-            for number in range(tags_per_post):
-                tagged_id += 1
-                tag_id = (post_id * 7 + number * 13) % len(names) + 1
-                tagged.append((tagged_id, post_id, tag_id))
+                PostContent(
+                    title=f"주간 소식 {post_number}: {word} 모델과 데이터셋 공개",
+                    posted_on=week.start + timedelta(days=position % 7),
+                    summary=SUMMARIES[post_number % len(SUMMARIES)].format(n=0, word=word),
+                    commentary=COMMENTARY.format(word=WORDS[post_number % len(WORDS)]),
+                    links=links,
+                    topics=[
+                        topics[(post_number * 7 + index * 13) % len(topics)]
+                        for index in range(topics_per_post)
+                    ],
+                )
+            )
+        yield WeekContent(
+            week=week,
+            intro=f"{week.korean_label} 소식입니다.",
+            posts=posts,
+            published_at=datetime.combine(week.end, clock(21), tzinfo=seoul),
+        )
         week = week.previous()
 
-    with transaction.atomic(), connection.cursor() as cursor:
-        insert(cursor, Tag, ["id", "name", "slug"], tags)
-        insert(cursor, WeeklyDigest,
-               ["id", "year", "week", "title", "intro", "intro_html", "outro", "outro_html",
-                "status", "published_at", "created", "updated"], digests)  # fmt: skip
-        insert(cursor, Link,
-               ["id", "url", "normalized_url", "domain", "kind", "title", "description", "created"],
-               links)  # fmt: skip
-        insert(cursor, Post,
-               ["id", "title", "slug", "posted_on", "summary", "summary_html", "commentary",
-                "commentary_html", "digest", "position", "status", "published_at", "created",
-                "updated"], posts)  # fmt: skip
-        insert(cursor, PostLink, ["post", "link", "label", "position"], post_links)
-        insert(cursor, TaggedPost, ["id", "content_object", "tag"], tagged)
-        reset_sequences([Tag, WeeklyDigest, Link, Post, PostLink, TaggedPost])
-        # Bulk inserts send no signals: say that readers' pages and feeds are stale.
-        freshness.bump()
-    return {"weeks": weeks, "posts": post_id, "links": link_id, "topics": len(names)}
+
+def seed(weeks, posts_per_week=20):
+    from archive.services import write_weeks
+
+    batch, written = [], 0
+    for content in archive(weeks, posts_per_week):
+        batch.append(content)
+        if len(batch) == WEEKS_PER_BATCH:
+            written += sum(len(week.posts) for week in write_weeks(batch, publish=True))
+            batch = []
+    written += sum(len(week.posts) for week in write_weeks(batch, publish=True))
+    return {"weeks": weeks, "posts": written}
 
 
 def main():

@@ -3,7 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from digest.freshness import cached_until_changed
+from digest.caching import cached_until_changed
 from digest.sitemaps import sitemaps
 
 urlpatterns = [

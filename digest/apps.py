@@ -4,9 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class DigestConfig(AppConfig):
     name = "digest"
-    verbose_name = _("Weekly digests")
-
-    def ready(self):
-        from digest import freshness
-
-        freshness.watch_content()
+    verbose_name = _("Readers' site")

@@ -5,7 +5,7 @@ number. Every URL is absolute from SITE_URL, so a cached feed is the same whiche
 served it. Entry ids are tag: URIs made of the site's host, the creation date and the primary
 key: editing a title or a slug never makes a reader see an entry twice. Text passes through
 `xml_text`, because a curator can paste characters that XML cannot carry. Freshness and caching
-are `digest.freshness`'s job; `digest/urls.py` wraps every feed in it.
+are `digest.caching`'s job; `digest/urls.py` wraps every feed in it.
 """
 
 import json
@@ -28,9 +28,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from archive.models import Post
-from digest import freshness
-from digest.models import WeeklyDigest
+from archive.models import Post, Week
+from digest.caching import state_for
 from digest.topics import published_topics
 
 LATEST_WEEKS = 20
@@ -75,10 +74,6 @@ def curator_name(user):
     return user.get_full_name() if user else ""
 
 
-def topic_path(tag):
-    return reverse("digest:topic", kwargs={"slug": tag.slug})
-
-
 def visible_posts():
     """Published posts with all a feed shows of them, in four queries whatever their number."""
     return (
@@ -86,7 +81,7 @@ def visible_posts():
         .for_display()
         .select_related("curator")
         # When readers could first see it: a post published ahead of its week waits for the week.
-        .annotate(visible_since=Greatest("published_at", "digest__published_at"))
+        .annotate(visible_since=Greatest("published_at", "week__published_at"))
     )
 
 
@@ -100,8 +95,8 @@ def latest_visible(posts):
     """
     by_own_time = posts.order_by("-published_at", "-pk")
     threshold = by_own_time.values("published_at")[LATEST_POSTS - 1 : LATEST_POSTS]
-    recent_weeks = WeeklyDigest.objects.filter(published_at__gte=Subquery(threshold))
-    candidates = Q(pk__in=by_own_time.values("pk")[:LATEST_POSTS]) | Q(digest__in=recent_weeks)
+    recent_weeks = Week.objects.filter(published_at__gte=Subquery(threshold))
+    candidates = Q(pk__in=by_own_time.values("pk")[:LATEST_POSTS]) | Q(week__in=recent_weeks)
     return posts.filter(candidates).order_by("-visible_since", "-pk")[:LATEST_POSTS]
 
 
@@ -195,7 +190,7 @@ class SiteFeed(Feed):
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
         feed.feed["feed_url"] = feed.feed["id"] = absolute_url(iri_to_uri(request.path))
-        feed.feed["updated"] = freshness.for_request(request).last_modified
+        feed.feed["updated"] = state_for(request).last_modified
         return feed
 
     def link(self):
@@ -209,42 +204,42 @@ class SiteFeed(Feed):
 
 
 class WeekEntries:
-    def item_title(self, digest):
-        return digest.display_title
+    def item_title(self, week):
+        return week.display_title
 
-    def item_link(self, digest):
-        return absolute_url(digest.get_absolute_url())
+    def item_link(self, week):
+        return absolute_url(week.get_absolute_url())
 
-    def item_guid(self, digest):
-        return entry_id(digest, "weeks")
+    def item_guid(self, week):
+        return entry_id(week, "weeks")
 
-    def item_pubdate(self, digest):
-        return digest.published_at
+    def item_pubdate(self, week):
+        return week.published_at
 
-    def item_updateddate(self, digest):
-        posts = digest.visible_posts
+    def item_updateddate(self, week):
+        posts = week.visible_posts
         return max(
-            [digest.updated, digest.published_at]
+            [week.updated, week.published_at]
             + [post.updated for post in posts]
             + [post.visible_since for post in posts]
         )
 
-    def item_author_name(self, digest):
-        names = dict.fromkeys(curator_name(post.curator) for post in digest.visible_posts)
+    def item_author_name(self, week):
+        names = dict.fromkeys(curator_name(post.curator) for post in week.visible_posts)
         return ", ".join(name for name in names if name) or settings.SITE_NAME
 
-    def item_categories(self, digest):
+    def item_categories(self, week):
         return list(
-            dict.fromkeys(tag.name for post in digest.visible_posts for tag in post.tags.all())
+            dict.fromkeys(topic.name for post in week.visible_posts for topic in post.topics.all())
         )
 
-    def item_description(self, digest):
-        html = render_to_string("digest/feeds/week_summary.html", {"digest": digest})
-        return absolutize_links(html, self.item_link(digest))
+    def item_description(self, week):
+        html = render_to_string("digest/feeds/week_summary.html", {"week": week})
+        return absolutize_links(html, self.item_link(week))
 
-    def item_content(self, digest):
-        html = render_to_string("digest/feeds/week.html", {"digest": digest})
-        return absolutize_links(html, self.item_link(digest))
+    def item_content(self, week):
+        html = render_to_string("digest/feeds/week.html", {"week": week})
+        return absolutize_links(html, self.item_link(week))
 
 
 class PostEntries:
@@ -267,7 +262,7 @@ class PostEntries:
         return curator_name(post.curator) or settings.SITE_NAME
 
     def item_categories(self, post):
-        return [tag.name for tag in post.tags.all()]
+        return [topic.name for topic in post.topics.all()]
 
     def item_description(self, post):
         return absolutize_links(post.summary_html, self.item_link(post))
@@ -287,9 +282,9 @@ class WeeksFeed(WeekEntries, SiteFeed):
     subtitle = description
 
     def items(self):
-        posts = visible_posts().in_digest_order()
+        posts = visible_posts().in_reading_order()
         return (
-            WeeklyDigest.objects.published()
+            Week.objects.published()
             .newest_first()
             .prefetch_related(Prefetch("posts", posts, to_attr="visible_posts"))[:LATEST_WEEKS]
         )
@@ -314,22 +309,22 @@ class TopicFeed(PostEntries, SiteFeed):
         # the topic, and a topic only drafts use is a draft too.
         return published_topics(request).get(slug=slug)
 
-    def title(self, tag):
-        return gettext("%(site)s: %(topic)s") % {"site": settings.SITE_NAME, "topic": tag.name}
+    def title(self, topic):
+        return gettext("%(site)s: %(topic)s") % {"site": settings.SITE_NAME, "topic": topic.name}
 
-    def subtitle(self, tag):
-        return gettext("Posts on the topic “%(topic)s”, newest first.") % {"topic": tag.name}
+    def subtitle(self, topic):
+        return gettext("Posts on the topic “%(topic)s”, newest first.") % {"topic": topic.name}
 
-    def description(self, tag):
+    def description(self, topic):
         # Readers show an RSS channel's description as HTML (Atom's subtitle is text): a topic
         # named <script> must stay text there.
-        return escape(self.subtitle(tag))
+        return escape(self.subtitle(topic))
 
-    def link(self, tag):
-        return absolute_url(topic_path(tag))
+    def link(self, topic):
+        return absolute_url(topic.get_absolute_url())
 
-    def items(self, tag):
-        return latest_visible(visible_posts().filter(tags=tag))
+    def items(self, topic):
+        return latest_visible(visible_posts().filter(topics=topic))
 
 
 # Discovery: a page listing every feed and an OPML file of them.
@@ -371,7 +366,7 @@ def topic_feeds(request):
     topics = list(published_topics(request).order_by(Lower("name"), "pk"))
     for topic in topics:
         topic.name = xml_text(topic.name)
-        topic.page_url = absolute_url(topic_path(topic))
+        topic.page_url = absolute_url(topic.get_absolute_url())
         topic.rss_url = absolute_url(reverse("digest:topic_feed", kwargs={"slug": topic.slug}))
         topic.atom_url = absolute_url(
             reverse("digest:topic_feed_atom", kwargs={"slug": topic.slug})
@@ -401,7 +396,7 @@ def opml(request):
             "site_feeds": site_feeds(),
             "topics_title": gettext("Topics"),
             "topics": topic_feeds(request),
-            "modified": feedgenerator.rfc2822_date(freshness.for_request(request).last_modified),
+            "modified": feedgenerator.rfc2822_date(state_for(request).last_modified),
         },
     )
     return HttpResponse(content, content_type="text/x-opml; charset=utf-8")

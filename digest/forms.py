@@ -1,9 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
 
-from archive.forms import EditConflictForm
-from digest.models import WeeklyDigest
+from archive.models import Topic
 
 # Longer than any real question, short enough that a pasted page is a form error, not a slow search.
 QUERY_MAX_LENGTH = 200
@@ -23,7 +21,7 @@ class SearchForm(forms.Form):
     )
     topic = TopicChoiceField(
         label=_("Topic"),
-        queryset=Tag.objects.none(),  # set per form: "published" depends on the time of asking
+        queryset=Topic.objects.none(),  # set per form: "published" depends on the time of asking
         to_field_name="slug",
         required=False,
         empty_label=_("All topics"),
@@ -45,11 +43,5 @@ class SearchForm(forms.Form):
     def search(self, posts):
         """These posts narrowed to the form's topic and query; call only when has_criteria()."""
         if self.cleaned_data["topic"]:
-            posts = posts.filter(tags=self.cleaned_data["topic"])
+            posts = posts.filter(topics=self.cleaned_data["topic"])
         return posts.search(self.cleaned_data["q"])
-
-
-class WeeklyDigestAdminForm(EditConflictForm):
-    class Meta:
-        model = WeeklyDigest
-        fields = ["year", "week", "title", "intro", "outro", "status", "published_at"]

@@ -8,8 +8,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from archive.models import Post
-from digest.models import WeeklyDigest
+from archive.models import Post, Week
 
 
 class SiteSitemap(Sitemap):
@@ -45,7 +44,7 @@ class UpdatedSitemap(SiteSitemap):
 
 class WeekSitemap(UpdatedSitemap):
     def items(self):
-        return WeeklyDigest.objects.published().newest_first().only("year", "week", "updated")
+        return Week.objects.published().newest_first().only("year", "number", "updated")
 
 
 class PostSitemap(UpdatedSitemap):
@@ -56,9 +55,6 @@ class PostSitemap(UpdatedSitemap):
 class TopicSitemap(SiteSitemap):
     def items(self):
         return Post.objects.published().topics().order_by("name")
-
-    def location(self, topic):
-        return reverse("digest:topic", kwargs={"slug": topic.slug})
 
 
 sitemaps = {

@@ -2,15 +2,9 @@
 the way a Korean dictionary's index tabs group words under ㄱ, ㄴ, ㄷ…"""
 
 import math
-from dataclasses import replace
 
-from django.db import transaction
-from django.db.models import F
-from taggit.models import Tag
-
-from archive.models import Post
-from digest import freshness
-from digest.models import ContentVersion, TopicCount
+from archive.models import Topic
+from digest.caching import state_for
 
 HANGUL_FIRST, HANGUL_LAST = ord("가"), ord("힣")
 SYLLABLES_PER_INITIAL = 21 * 28  # vowels × finals in the Unicode Hangul syllable block
@@ -68,37 +62,7 @@ def topic_index(topics):
     ]
 
 
-def published_topics(request=None):
-    """Topics with at least one published post, each annotated with `post_count`.
-
-    Counting them is a pass over every post of the archive, so the counts are kept in TopicCount
-    and counted again only when the content's state (digest.freshness) has moved since: once
-    after each change, by the first reader, for every app server. Reading them is one small query
-    (plus the state's, asked once per request).
-    """
-    state = freshness.for_request(request) if request else freshness.current()
-    if state.topics_counted_in != state.state:
-        state = _count_topics()
-        if request:
-            request._freshness = state
-    return Tag.objects.filter(published_count__isnull=False).annotate(
-        post_count=F("published_count__post_count")
-    )
-
-
-def _count_topics():
-    with transaction.atomic():
-        # Readers racing here count once: the others wait for the lock, then find it done.
-        ContentVersion.objects.select_for_update().get(pk=freshness.VERSION_ROW)
-        state = freshness.current()
-        if state.topics_counted_in != state.state:
-            TopicCount.objects.all().delete()
-            TopicCount.objects.bulk_create(
-                TopicCount(tag=topic, post_count=topic.post_count)
-                for topic in Post.objects.published().topics()
-            )
-            ContentVersion.objects.filter(pk=freshness.VERSION_ROW).update(
-                topics_counted_in=state.state
-            )
-            state = replace(state, topics_counted_in=state.state)
-    return state
+def published_topics(request):
+    """The topics with a published post and their counts, in the state this request's cached
+    response is named after."""
+    return Topic.objects.published(state_for(request))

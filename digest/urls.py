@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from digest import converters, feeds, views
-from digest.freshness import cached_until_changed
+from digest.caching import cached_until_changed
 
 register_converter(converters.UnicodeSlugConverter, "uslug")
 register_converter(converters.IsoWeekNumberConverter, "isoweek")
@@ -9,7 +9,7 @@ register_converter(converters.YearConverter, "year")
 
 app_name = "digest"
 # Every page and feed a reader sees is served from the cache until the content changes, with
-# 304s for browsers and feed readers that kept a copy (digest/freshness.py); staff previews
+# 304s for browsers and feed readers that kept a copy (digest/caching.py); staff previews
 # bypass it.
 urlpatterns = [
     path("", cached_until_changed(views.HomeView.as_view()), name="home"),
@@ -22,7 +22,7 @@ urlpatterns = [
     ),
     path(
         "<year:year>/w<isoweek:week>.md",
-        cached_until_changed(views.week_markdown),
+        cached_until_changed(views.week_as_markdown),
         name="week_markdown",
     ),
     path("posts/<uslug:slug>/", cached_until_changed(views.PostView.as_view()), name="post"),

@@ -7,10 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from archive.models import Post
-from digest.export import digest_markdown
+from archive.export import week_markdown
+from archive.models import Post, Week
 from digest.forms import SearchForm
-from digest.models import WeeklyDigest
 from digest.topics import published_topics, topic_index
 
 POSTS_PER_PAGE = 20
@@ -43,12 +42,12 @@ class HomeView(TemplateView):
     template_name = "digest/home.html"
 
     def get_context_data(self, **kwargs):
-        weeks = WeeklyDigest.objects.published().newest_first()
-        digest = weeks.first()
-        posts = digest.posts.published().in_digest_order().for_display() if digest else ()
+        weeks = Week.objects.published().newest_first()
+        week = weeks.first()
+        posts = week.posts.published().in_reading_order().for_display() if week else ()
         topics = published_topics(self.request).order_by("-post_count", "name")
         return super().get_context_data(
-            digest=digest,
+            week=week,
             posts=posts,
             earlier_weeks=weeks.with_published_post_count()[1 : EARLIER_WEEKS_ON_HOME + 1],
             topics=topics[:TOPICS_ON_HOME],
@@ -62,34 +61,32 @@ class ArchiveView(TemplateView):
     template_name = "digest/archive.html"
 
     def get_context_data(self, year=None, **kwargs):
-        weeks = WeeklyDigest.objects.published()
-        years = weeks.years()
+        published = Week.objects.published()
+        years = published.years()
         if year is None:
             year = years[0][0] if years else None
         elif year not in dict(years):
             raise Http404("No week was published that year")
-        digests = list(weeks.filter(year=year).newest_first().with_published_post_count())
-        topics = Post.objects.published().filter(digest__year=year).topic_counts_by_digest()
-        for digest in digests:
-            digest.top_topics = topics.get(digest.pk, [])[:TOP_TOPICS_PER_WEEK]
-        return super().get_context_data(year=year, years=years, digests=digests, **kwargs)
+        weeks = list(published.filter(year=year).newest_first().with_published_post_count())
+        topics = Post.objects.published().filter(week__year=year).topic_counts_by_week()
+        for week in weeks:
+            week.top_topics = topics.get(week.pk, [])[:TOP_TOPICS_PER_WEEK]
+        return super().get_context_data(year=year, years=years, weeks=weeks, **kwargs)
 
 
 class WeekView(PreviewMixin, DetailView):
     template_name = "digest/week.html"
-    context_object_name = "digest"
+    context_object_name = "week"
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            self.visible(WeeklyDigest.objects.all()),
-            year=self.kwargs["year"],
-            week=self.kwargs["week"],
+            self.visible(Week.objects.all()), year=self.kwargs["year"], number=self.kwargs["week"]
         )
 
     def get_context_data(self, **kwargs):
-        published = WeeklyDigest.objects.published()
+        published = Week.objects.published()
         return super().get_context_data(
-            posts=self.visible(self.object.posts.all()).in_digest_order().for_display(),
+            posts=self.visible(self.object.posts.all()).in_reading_order().for_display(),
             previous_week=published.before(self.object),
             next_week=published.after(self.object),
             **kwargs,
@@ -103,8 +100,8 @@ class PostView(PreviewMixin, DetailView):
         return self.visible(Post.objects.for_display())
 
     def get_context_data(self, **kwargs):
-        digest = self.object.digest
-        week_posts = self.visible(digest.posts.all()).in_digest_order() if digest else ()
+        week = self.object.week
+        week_posts = self.visible(week.posts.all()).in_reading_order() if week else ()
         return super().get_context_data(week_posts=week_posts, **kwargs)
 
 
@@ -122,7 +119,7 @@ class TopicView(ListView):
 
     def get_queryset(self):
         self.topic = get_object_or_404(published_topics(self.request), slug=self.kwargs["slug"])
-        return Post.objects.published().filter(tags=self.topic).newest_first().for_display()
+        return Post.objects.published().filter(topics=self.topic).newest_first().for_display()
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
@@ -199,10 +196,10 @@ def switch_language(request, language):
     return response
 
 
-def week_markdown(request, year, week):
+def week_as_markdown(request, year, week):
     """A published week as Markdown, for cross-posting the round-up to a blog."""
-    digest = get_object_or_404(WeeklyDigest.objects.published(), year=year, week=week)
+    week = get_object_or_404(Week.objects.published(), year=year, number=week)
     return HttpResponse(
-        digest_markdown(digest, digest.posts.published()),
+        week_markdown(week, week.posts.published()),
         content_type="text/markdown; charset=utf-8",
     )

@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.accounts import two_factor
-from archive.models import Link, Post, PostLink, Status
-from digest.models import WeeklyDigest
+from archive.models import Link, Post, PostLink, Status, Week
 
 _sequence = itertools.count(1)
 PASSWORD = "correct horse battery staple"  # every user's, to log in through a form
@@ -22,23 +21,23 @@ def make_link(url=None, **fields):
     return Link.objects.create(url=url, **fields)
 
 
-def make_digest(year=2021, week=5, published=False, **fields):
+def make_week(year=2021, number=5, published=False, **fields):
     if published:
         fields.setdefault("status", Status.PUBLISHED)
         fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
-    return WeeklyDigest.objects.create(year=year, week=week, **fields)
+    return Week.objects.create(year=year, number=number, **fields)
 
 
-def make_post(title=None, digest=None, published=False, tags=(), links=(), **fields):
+def make_post(title=None, week=None, published=False, topics=(), links=(), **fields):
     """`links` are URLs or (URL, label) pairs, kept in the given order."""
     number = next(_sequence)
-    fields.setdefault("posted_on", digest.start if digest else date(2021, 2, 1))
+    fields.setdefault("posted_on", week.start if week else date(2021, 2, 1))
     if published:
         fields.setdefault("status", Status.PUBLISHED)
         fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
-    post = Post.objects.create(title=title or f"Post {number}", digest=digest, **fields)
-    if tags:
-        post.tags.add(*tags)
+    post = Post.objects.create(title=title or f"Post {number}", week=week, **fields)
+    if topics:
+        post.topics.add(*topics)
     for position, link in enumerate(links):
         url, label = (link, "") if isinstance(link, str) else link
         PostLink.objects.create(
@@ -47,52 +46,52 @@ def make_post(title=None, digest=None, published=False, tags=(), links=(), **fie
     return post
 
 
-def make_published_week(year=2021, week=5, posts=3, **fields):
+def make_published_week(year=2021, number=5, posts=3, **fields):
     """A published week with published posts, each with a source, two links and two topics."""
-    digest = make_digest(year, week, published=True, **fields)
+    week = make_week(year, number, published=True, **fields)
     for number in range(posts):
         make_post(
-            digest=digest,
+            week=week,
             published=True,
             source=make_link(
                 f"https://www.facebook.com/groups/TensorFlowKR/permalink/{next(_sequence)}/"
             ),
             summary=f"요약 {number}: 한국어 모델을 공개했습니다.",
             commentary="좋은 소식이네요 :)",
-            tags=["NLP", "자연어처리"],
+            topics=["NLP", "자연어처리"],
             links=[
                 f"https://github.com/example/repo{next(_sequence)}",
                 f"https://arxiv.org/abs/2101.{next(_sequence):05d}",
             ],
         )
-    return digest
+    return week
 
 
-def make_busy_week(year, week, posts, title_prefix, topic):
+def make_busy_week(year, number, posts, title_prefix, topic):
     """A published week whose every post has five links and three topics: `topic`, shared by
     the whole week, and two drawn from small rotating sets shared with other weeks."""
-    digest = make_digest(year, week, published=True)
+    week = make_week(year, number, published=True)
     for number in range(posts):
         make_post(
             f"{title_prefix} {number}",
-            digest=digest,
+            week=week,
             published=True,
             source=make_link(),
             summary=f"> {title_prefix} 요약 {number}",
             commentary="한마디",
-            tags=[topic, f"topic-{number % 10}", f"주제-{number % 7}"],
+            topics=[topic, f"topic-{number % 10}", f"주제-{number % 7}"],
             links=[f"https://github.com/{topic}/{number}-{link}" for link in range(5)],
         )
-    return digest
+    return week
 
 
 def make_published_years(first, last):
     """Every ISO week from `first` to `last` published, without posts, in one insert."""
     published_at = timezone.now() - timedelta(days=1)
-    WeeklyDigest.objects.bulk_create(
-        WeeklyDigest(year=year, week=week, status=Status.PUBLISHED, published_at=published_at)
+    Week.objects.bulk_create(
+        Week(year=year, number=number, status=Status.PUBLISHED, published_at=published_at)
         for year in range(first, last + 1)
-        for week in range(1, date(year, 12, 28).isocalendar().week + 1)
+        for number in range(1, date(year, 12, 28).isocalendar().week + 1)
     )
 
 
@@ -142,7 +141,7 @@ ROUND_UP_POSTS = [
             "> - `pip install` 한 줄로 바로 써 볼 수 있습니다."
         ),
         "commentary": "검색 서비스를 만드시는 분들께 특히 반가운 소식이겠네요 :)",
-        "tags": ["NLP", "자연어처리", "임베딩"],
+        "topics": ["NLP", "자연어처리", "임베딩"],
         "links": [
             ("https://github.com/example-lab/ko-sentence-embedding?fbclid=IwAR0abc", "GitHub"),
             ("https://arxiv.org/abs/2104.08821", ""),
@@ -157,7 +156,7 @@ ROUND_UP_POSTS = [
             "> 과제와 언어별로 찾아볼 수 있고, 데이터셋마다 그것을 쓴 논문을 함께 보여 줍니다."
         ),
         "commentary": "데이터셋 고를 때마다 헤매던 시간이 줄어들 것 같아요.",
-        "tags": ["데이터셋"],
+        "topics": ["데이터셋"],
         "links": [("https://paperswithcode.com/datasets", "Papers with Code")],
     },
     {
@@ -168,7 +167,7 @@ ROUND_UP_POSTS = [
             "**Attention is All You Need** 논문의 구조를 코드와 함께 한 단계씩 설명한 글입니다."
         ),
         "commentary": "이론 강의와 함께 보면 훨씬 잘 이해됩니다.",
-        "tags": ["NLP", "PyTorch"],
+        "topics": ["NLP", "PyTorch"],
         "links": [
             ("https://example.github.io/posts/transformer-from-scratch", "원문"),
             ("https://www.youtube.com/watch?v=abcdefghijk", "세미나 영상"),
@@ -177,14 +176,14 @@ ROUND_UP_POSTS = [
 ]
 
 
-def make_round_up_week(year=2021, week=5, **fields):
+def make_round_up_week(year=2021, number=5, **fields):
     """A published week like the community's round-ups: intro, three posts with quotes,
     sources, labelled links, comments and topics (Korean and English), and an outro."""
     fields.setdefault("title", "이번 주의 TensorflowKR 소식")
-    digest = make_digest(
-        year, week, published=True, intro=ROUND_UP_INTRO, outro=ROUND_UP_OUTRO, **fields
+    week = make_week(
+        year, number, published=True, intro=ROUND_UP_INTRO, outro=ROUND_UP_OUTRO, **fields
     )
     for item in ROUND_UP_POSTS:
         item = dict(item, source=Link.objects.for_url(item["source"]))
-        make_post(digest=digest, published=True, **item)
-    return digest
+        make_post(week=week, published=True, **item)
+    return week

@@ -3,11 +3,9 @@
 import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from taggit.models import Tag
 
-from archive.models import MARKDOWN_MAX_LENGTH, Link, Post, Status
-from digest.models import WeeklyDigest
-from tests.factories import make_digest, make_link, make_post, make_user
+from archive.models import MARKDOWN_MAX_LENGTH, Link, Post, Status, Topic, Week
+from tests.factories import make_link, make_post, make_user, make_week
 from tests.htmltree import admin_form_values, error_messages, form_values, parse_html
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +63,7 @@ def test_adding_a_post_reuses_links_whatever_tracking_the_paste_carries(curator_
         curator_client,
         source_url="https://m.facebook.com/groups/TensorFlowKR/permalink/1413385785669142/?fbclid=IwAR0",
         summary="> 여러 언어의 자연어처리 모델을 담은 라이브러리",
-        tags="자연어처리, NLP",
+        topics="자연어처리, NLP",
     )
     link_rows(
         values,
@@ -87,22 +85,22 @@ def test_adding_a_post_reuses_links_whatever_tracking_the_paste_carries(curator_
     assert Link.objects.count() == 3
     assert post.curator == curator
     assert post.summary_html.startswith("<blockquote>")
-    assert post.digest.iso_label == "2021-W05"
+    assert post.week.iso_label == "2021-W05"
 
 
 def test_korean_topics_work_end_to_end(curator_client):
-    response = curator_client.post(ADD_URL, new_post_form(curator_client, tags="자연어처리, NLP"))
+    response = curator_client.post(ADD_URL, new_post_form(curator_client, topics="자연어처리, NLP"))
 
     assert response.status_code == 302, error_messages(response)
-    korean = Tag.objects.get(name="자연어처리")
+    korean = Topic.objects.get(name="자연어처리")
     assert korean.slug == "자연어처리"
     post = Post.objects.get()
-    assert sorted(post.tags.names()) == ["NLP", "자연어처리"]
+    assert sorted(post.topics.names()) == ["NLP", "자연어처리"]
 
-    filtered = curator_client.get(CHANGELIST_URL, {"tags__id__exact": korean.pk})
+    filtered = curator_client.get(CHANGELIST_URL, {"topics__id__exact": korean.pk})
     assert result_titles(filtered) == ["Pororo 공개"]
     form = admin_form_values(curator_client.get(change_url(post)))
-    assert sorted(name.strip() for name in form["tags"].split(",")) == ["NLP", "자연어처리"]
+    assert sorted(name.strip() for name in form["topics"].split(",")) == ["NLP", "자연어처리"]
 
 
 @pytest.mark.parametrize(
@@ -194,7 +192,7 @@ def test_pasting_a_links_address_again_with_tracking_changes_nothing(curator_cli
 
 def test_changing_a_post_keeps_its_source_and_links(curator_client):
     source = make_link("https://www.facebook.com/groups/TensorFlowKR/permalink/1/")
-    post = make_post(source=source, links=["https://github.com/a/one"], tags=["NLP"])
+    post = make_post(source=source, links=["https://github.com/a/one"], topics=["NLP"])
     values = admin_form_values(curator_client.get(change_url(post)))
     assert values["source_url"] == source.url
     values["title"] = "A better title"
@@ -204,7 +202,7 @@ def test_changing_a_post_keeps_its_source_and_links(curator_client):
     assert response.status_code == 302, error_messages(response)
     post.refresh_from_db()
     assert (post.title, post.source, post.post_links.count()) == ("A better title", source, 1)
-    assert list(post.tags.names()) == ["NLP"]
+    assert list(post.topics.names()) == ["NLP"]
 
 
 # Over-long input is a form error, never a crash
@@ -216,7 +214,7 @@ def test_changing_a_post_keeps_its_source_and_links(curator_client):
         ("summary", "긴 글 " * 25_000),  # 100 KB of Markdown
         ("commentary", "x" * (MARKDOWN_MAX_LENGTH + 1)),
         ("title", "제목" * 151),
-        ("tags", "t" * 101),
+        ("topics", "t" * 101),
         ("slug", "s" * 101),
     ],
 )
@@ -275,24 +273,24 @@ def test_the_admin_index_offers_the_bookmarklet_for_the_add_form(curator_client)
 
 @pytest.fixture
 def two_weeks(db):
-    live = make_digest(week=5, published=True)
-    draft = make_digest(week=6)
+    live = make_week(number=5, published=True)
+    draft = make_week(number=6)
     make_post(
         "Korean language models",
-        digest=live,
+        week=live,
         published=True,
-        tags=["NLP"],
+        topics=["NLP"],
         source=make_link("https://www.facebook.com/groups/TensorFlowKR/permalink/10/"),
         links=["https://github.com/kiyoungkim1/LMkor"],
         summary="한국어로 사전학습한 모델",
     )
     make_post(
         "Dataset catalogue",
-        digest=live,
-        tags=["datasets"],
+        week=live,
+        topics=["datasets"],
         links=["https://paperswithcode.com/datasets"],
     )
-    make_post("Attention walkthrough", digest=draft, links=["https://arxiv.org/abs/1706.03762"])
+    make_post("Attention walkthrough", week=draft, links=["https://arxiv.org/abs/1706.03762"])
     return live, draft
 
 
@@ -338,16 +336,14 @@ def test_changelist_filters_and_search(curator_client, two_weeks, query, titles)
 def test_the_week_and_topic_filters(curator_client, two_weeks):
     live, draft = two_weeks
 
-    assert result_titles(curator_client.get(CHANGELIST_URL, {"digest__id__exact": draft.pk})) == [
+    assert result_titles(curator_client.get(CHANGELIST_URL, {"week__id__exact": draft.pk})) == [
         "Attention walkthrough"
     ]
-    assert (
-        len(result_titles(curator_client.get(CHANGELIST_URL, {"digest__id__exact": live.pk}))) == 2
-    )
-    datasets = Tag.objects.get(name="datasets")
-    assert result_titles(curator_client.get(CHANGELIST_URL, {"tags__id__exact": datasets.pk})) == [
-        "Dataset catalogue"
-    ]
+    assert len(result_titles(curator_client.get(CHANGELIST_URL, {"week__id__exact": live.pk}))) == 2
+    datasets = Topic.objects.get(name="datasets")
+    assert result_titles(
+        curator_client.get(CHANGELIST_URL, {"topics__id__exact": datasets.pk})
+    ) == ["Dataset catalogue"]
 
 
 # Bulk actions
@@ -377,7 +373,7 @@ def test_publish_and_unpublish_actions(curator_client, two_weeks):
 
 def test_move_to_week_asks_for_the_week_then_appends_the_posts(curator_client, two_weeks):
     live, draft = two_weeks
-    moving = list(live.posts.in_digest_order())
+    moving = list(live.posts.in_reading_order())
 
     page = run_action(curator_client, "move_to_week", moving)
     assert page.status_code == 200
@@ -385,13 +381,13 @@ def test_move_to_week_asks_for_the_week_then_appends_the_posts(curator_client, t
     values = form_values(root.find("div", id="content").find("form"))
     assert values["action"] == "move_to_week"
     assert sorted(values["_selected_action"]) == sorted(str(post.pk) for post in moving)
-    assert not Post.objects.filter(digest=draft).exclude(title="Attention walkthrough").exists()
+    assert not Post.objects.filter(week=draft).exclude(title="Attention walkthrough").exists()
 
     values.update(week="2021-W06", apply="Move")
     response = curator_client.post(CHANGELIST_URL, values)
 
     assert response.status_code == 302
-    assert [(post.title, post.position) for post in draft.posts.in_digest_order()] == [
+    assert [(post.title, post.position) for post in draft.posts.in_reading_order()] == [
         ("Attention walkthrough", 0),
         ("Korean language models", 1),
         ("Dataset catalogue", 2),
@@ -408,9 +404,9 @@ def test_moving_to_a_week_that_does_not_exist_is_a_form_error(curator_client, tw
     assert response.status_code == 200
     assert response.context["form"].errors["week"]
     assert set(
-        Post.objects.filter(pk__in=[post.pk for post in posts]).values_list("digest", flat=True)
+        Post.objects.filter(pk__in=[post.pk for post in posts]).values_list("week", flat=True)
     ) == {live.pk}
-    assert not WeeklyDigest.objects.filter(year=2027).exists()
+    assert not Week.objects.filter(year=2027).exists()
 
 
 def test_moving_creates_the_week_as_a_draft(curator_client, two_weeks):
@@ -418,7 +414,7 @@ def test_moving_creates_the_week_as_a_draft(curator_client, two_weeks):
 
     run_action(curator_client, "move_to_week", live.posts.all(), week="2026-W53", apply="Move")
 
-    week = WeeklyDigest.objects.get(year=2026, week=53)
+    week = Week.objects.get(year=2026, number=53)
     assert (week.status, week.posts.count()) == (Status.DRAFT, 2)
 
 
@@ -437,7 +433,7 @@ def test_admin_pages_run_no_inline_script_under_the_csp(curator_client, two_week
         curator_client.get(reverse("admin:archive_post_delete", args=[post.pk])),
         curator_client.get(reverse("admin:archive_link_changelist")),
         curator_client.get(reverse("admin:archive_link_delete", args=[link.pk])),
-        curator_client.get(reverse("admin:digest_weeklydigest_change", args=[live.pk])),
+        curator_client.get(reverse("admin:archive_week_change", args=[live.pk])),
         run_action(curator_client, "move_to_week", [post]),
     ]
 
@@ -557,23 +553,23 @@ def test_bulk_deleting_links_in_use_is_refused_and_unused_ones_go(curator_client
 
 
 def test_topics_are_edited_without_taggits_merge_that_changed_no_post(curator_client):
-    post = make_post(tags=["NLP", "자연어처리"])
-    changelist = reverse("admin:taggit_tag_changelist")
+    post = make_post(topics=["NLP", "자연어처리"])
+    changelist = reverse("admin:archive_topic_changelist")
 
     page = curator_client.get(changelist)
 
     assert page.status_code == 200
     assert "render_tag_form" not in page.content.decode()
     with pytest.raises(NoReverseMatch):
-        reverse("admin:taggit_tag_merge_tags")
-    tag = Tag.objects.get(name="NLP")
+        reverse("admin:archive_topic_merge_tags")
+    tag = Topic.objects.get(name="NLP")
     renamed = admin_form_values(
-        curator_client.get(reverse("admin:taggit_tag_change", args=[tag.pk]))
+        curator_client.get(reverse("admin:archive_topic_change", args=[tag.pk]))
     )
     renamed["name"] = "자연어 처리(NLP)"
-    response = curator_client.post(reverse("admin:taggit_tag_change", args=[tag.pk]), renamed)
+    response = curator_client.post(reverse("admin:archive_topic_change", args=[tag.pk]), renamed)
     assert response.status_code == 302
-    assert sorted(post.tags.names()) == ["자연어 처리(NLP)", "자연어처리"]
+    assert sorted(post.topics.names()) == ["자연어 처리(NLP)", "자연어처리"]
 
 
 @pytest.mark.parametrize("selected", [["abc"], ["\x00"], ["1.5", "x"], ["9" * 22]])
@@ -608,7 +604,7 @@ def test_a_lookup_value_the_database_cannot_take_is_a_bad_lookup(curator_client,
     "tampered", ["abc", "%00", "99999999999999999999999", "-99999999999999999999999"]
 )
 def test_an_action_on_tampered_ids_acts_on_the_real_ones_only(curator_client, tampered):
-    post = make_post(digest=make_digest(published=True))
+    post = make_post(week=make_week(published=True))
 
     response = curator_client.post(
         CHANGELIST_URL, {"action": "publish", "_selected_action": [tampered, str(post.pk)]}

@@ -29,21 +29,21 @@ def test_the_post_changelist(curator_client, django_assert_max_num_queries, post
 @pytest.mark.parametrize("weeks", [1, 12])
 def test_the_link_and_week_changelists(curator_client, django_assert_max_num_queries, weeks):
     for week in range(1, weeks + 1):
-        make_published_week(week=week, posts=3)
+        make_published_week(number=week, posts=3)
 
     with django_assert_max_num_queries(LINK_CHANGELIST_QUERIES):
         curator_client.get(reverse("admin:archive_link_changelist"))
     with django_assert_max_num_queries(DIGEST_CHANGELIST_QUERIES):
-        response = curator_client.get(reverse("admin:digest_weeklydigest_changelist"))
+        response = curator_client.get(reverse("admin:archive_week_changelist"))
 
-    assert [digest.post_count for digest in response.context["cl"].result_list] == [3] * weeks
+    assert [week.post_count for week in response.context["cl"].result_list] == [3] * weeks
 
 
 @pytest.mark.parametrize("links", [0, 20])
 def test_the_post_change_form(curator_client, django_assert_max_num_queries, links):
     post = make_post(
         source=make_link(),
-        tags=["NLP", "자연어처리"],
+        topics=["NLP", "자연어처리"],
         links=[make_link().url for _ in range(links)],
     )
 

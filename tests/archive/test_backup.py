@@ -5,17 +5,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
-from taggit.models import Tag, TaggedItem
 
-from archive.models import Link, Post, PostLink, TaggedPost
-from digest.models import WeeklyDigest
+from archive.models import Link, Post, PostLink, PostTopic, Topic, Week
 from tests.factories import make_post, make_published_week, make_user
 
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 User = get_user_model()
-MODELS = (Group, User, Tag, TaggedItem, WeeklyDigest, Link, Post, PostLink, TaggedPost)
+MODELS = (Group, User, Topic, Week, Link, Post, PostLink, PostTopic)
 
 
 def every_row():
@@ -41,14 +39,14 @@ def make_site():
     editors = Group.objects.create(name="Editors")
     editors.permissions.add(Permission.objects.get(codename="change_post"))
     curator.user_permissions.add(Permission.objects.get(codename="view_link"))
-    digest = make_published_week(intro="소개", outro="끝")
-    make_post(title="큐레이터의 글", digest=digest, curator=curator, position=7, tags=["비전"])
+    week = make_published_week(intro="소개", outro="끝")
+    make_post(title="큐레이터의 글", week=week, curator=curator, position=7, topics=["비전"])
     call_command("import_digest", str(FIXTURES / "round-up-ko.md"), stdout=io.StringIO())
 
 
 def empty_the_site():
     """The database as `migrate` leaves it: only the Curators group from the data migration."""
-    for model in (Post, Link, WeeklyDigest, Tag, User):
+    for model in (Post, Link, Week, Topic, User):
         model.objects.all().delete()
     Group.objects.exclude(name="Curators").delete()
 
@@ -64,7 +62,7 @@ def test_backup_then_restore_into_an_empty_database_gives_identical_rows(tmp_pat
     call_command("restore", str(backup), stdout=output)
 
     assert every_row() == before
-    assert before["TaggedPost"] and before["PostLink"] and before["User_groups"]
+    assert before["PostTopic"] and before["PostLink"] and before["User_groups"]
     assert "Restored 2 users, 2 weeks, 7 posts" in output.getvalue()
 
 
@@ -86,7 +84,7 @@ def test_restore_force_replaces_the_content(tmp_path):
     expected = every_row()
     backup = tmp_path / "site.json"
     call_command("backup", str(backup), stdout=io.StringIO())
-    make_post(title="백업 뒤에 쓴 글", tags=["새 주제"])
+    make_post(title="백업 뒤에 쓴 글", topics=["새 주제"])
     make_user("newcomer")
     Group.objects.create(name="Newcomers")
 
@@ -101,7 +99,7 @@ def test_restore_force_replaces_the_content(tmp_path):
         pytest.param("[{", id="cut-off JSON"),
         pytest.param("not json at all", id="garbage"),
         pytest.param(
-            '[{"model": "archive.post", "pk": 1, "fields": {"title": "x", "digest": 999}}]',
+            '[{"model": "archive.post", "pk": 1, "fields": {"title": "x", "week": 999}}]',
             id="a post in a week that does not exist",
         ),
     ],

@@ -7,8 +7,7 @@ from django.core.management import call_command
 from django.db.models import Q
 
 from archive.demo import DEMO_WEEK, WEEKS
-from archive.models import Link, Post, PostLink, Status
-from digest.models import WeeklyDigest
+from archive.models import Link, Post, PostLink, Status, Week
 from tests.htmltree import parse_html
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +25,14 @@ def run(command):
 def test_loaddemo_installs_published_weeks_of_curated_posts():
     run("loaddemo")
 
-    assert [digest.iso_label for digest in WeeklyDigest.objects.published().newest_first()] == [
+    assert [week.iso_label for week in Week.objects.published().newest_first()] == [
         "2021-W47",
         "2021-W46",
     ]
-    week = WeeklyDigest.objects.get(year=DEMO_WEEK.year, week=DEMO_WEEK.week)
+    week = Week.objects.at(DEMO_WEEK.week).get()
     assert week.intro_html and week.outro_html
     assert week.published_at == DEMO_WEEK.published_at
-    posts = list(week.posts.published().in_digest_order())
+    posts = list(week.posts.published().in_reading_order())
     assert len(posts) == 5
     assert [post.title for post in posts] == [post.title for post in DEMO_WEEK.posts]
     assert all(post.posted_on in week.iso_week and post.commentary_html for post in posts)
@@ -47,7 +46,7 @@ def test_loaddemo_installs_published_weeks_of_curated_posts():
 def test_the_demo_covers_topics_kinds_and_cleans_its_links():
     run("loaddemo")
 
-    topics = set(Post.objects.values_list("tags__name", flat=True))
+    topics = set(Post.objects.values_list("topics__name", flat=True))
     assert {"NLP", "vision", "datasets", "자연어처리", "컴퓨터비전", "데이터셋"} <= topics
     kinds = set(Link.objects.values_list("kind", flat=True))
     assert {"repository", "paper", "model", "dataset", "video", "community"} <= kinds
@@ -62,20 +61,20 @@ def test_the_demo_covers_topics_kinds_and_cleans_its_links():
 
 def test_loaddemo_twice_creates_nothing_new():
     first = run("loaddemo")
-    counts = [model.objects.count() for model in (WeeklyDigest, Post, Link, PostLink)]
+    counts = [model.objects.count() for model in (Week, Post, Link, PostLink)]
 
     second = run("loaddemo")
 
-    assert [model.objects.count() for model in (WeeklyDigest, Post, Link, PostLink)] == counts
+    assert [model.objects.count() for model in (Week, Post, Link, PostLink)] == counts
     assert first.count("installed") == len(WEEKS)
     assert second.count("already there") == len(WEEKS)
 
 
 def test_loaddemo_leaves_a_curators_changes_alone():
     run("loaddemo")
-    week = WeeklyDigest.objects.get(year=DEMO_WEEK.year, week=DEMO_WEEK.week)
+    week = Week.objects.at(DEMO_WEEK.week).get()
     week.posts.first().delete()
-    WeeklyDigest.objects.filter(pk=week.pk).unpublish()
+    Week.objects.filter(pk=week.pk).unpublish()
 
     run("loaddemo")
 
@@ -85,7 +84,7 @@ def test_loaddemo_leaves_a_curators_changes_alone():
 
 def test_the_demo_week_page_is_public(client):
     run("loaddemo")
-    week = WeeklyDigest.objects.get(year=DEMO_WEEK.year, week=DEMO_WEEK.week)
+    week = Week.objects.at(DEMO_WEEK.week).get()
 
     response = client.get(week.get_absolute_url())
 

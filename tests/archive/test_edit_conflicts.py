@@ -6,9 +6,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.models import Post
-from digest.models import WeeklyDigest
-from tests.factories import make_digest, make_post, make_user
+from archive.models import Post, Week
+from tests.factories import make_post, make_user, make_week
 from tests.htmltree import admin_form_values, error_messages
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +28,13 @@ def post_url(post):
     return reverse("admin:archive_post_change", args=[post.pk])
 
 
-def week_url(digest):
-    return reverse("admin:digest_weeklydigest_change", args=[digest.pk])
+def week_url(week):
+    return reverse("admin:archive_week_change", args=[week.pk])
 
 
 @pytest.fixture
 def post(db):
-    return make_post("원래 제목", digest=make_digest(), summary="원래 요약", tags=["NLP"])
+    return make_post("원래 제목", week=make_week(), summary="원래 요약", topics=["NLP"])
 
 
 def test_the_second_of_two_curators_is_told_and_nothing_of_theirs_is_saved(post):
@@ -97,34 +96,32 @@ def test_one_curator_saving_twice_in_a_row_meets_no_conflict(post):
 
 
 def test_two_curators_editing_one_week_are_told_too(db):
-    digest = make_digest(title="원래 주간", intro="원래 소개")
-    make_post(digest=digest)
+    week = make_week(title="원래 주간", intro="원래 소개")
+    make_post(week=week)
     jimin, seoyeon = curator("jimin"), curator("seoyeon")
-    jimins = opened_form(jimin, week_url(digest))
-    seoyeons = opened_form(seoyeon, week_url(digest))
+    jimins = opened_form(jimin, week_url(week))
+    seoyeons = opened_form(seoyeon, week_url(week))
 
-    assert jimin.post(week_url(digest), jimins | {"intro": "지민의 소개"}).status_code == 302
-    refused = seoyeon.post(week_url(digest), seoyeons | {"title": "서연의 주간"})
+    assert jimin.post(week_url(week), jimins | {"intro": "지민의 소개"}).status_code == 302
+    refused = seoyeon.post(week_url(week), seoyeons | {"title": "서연의 주간"})
 
     assert refused.status_code == 200
-    assert any(
-        "Someone else saved this weekly digest" in error for error in error_messages(refused)
-    )
-    digest.refresh_from_db()
-    assert (digest.title, digest.intro) == ("원래 주간", "지민의 소개")
+    assert any("Someone else saved this week" in error for error in error_messages(refused))
+    week.refresh_from_db()
+    assert (week.title, week.intro) == ("원래 주간", "지민의 소개")
     again = admin_form_values(refused)
-    assert seoyeon.post(week_url(digest), again).status_code == 302
-    assert WeeklyDigest.objects.get().title == "서연의 주간"
+    assert seoyeon.post(week_url(week), again).status_code == 302
+    assert Week.objects.get().title == "서연의 주간"
 
 
 def test_reordering_a_weeks_posts_conflicts_with_editing_one_of_them(db):
     """The week's inline saves its posts: a curator editing one of them is told as well."""
-    digest = make_digest()
-    post = make_post(digest=digest)
+    week = make_week()
+    post = make_post(week=week)
     jimin, seoyeon = curator("jimin"), curator("seoyeon")
     editing = opened_form(seoyeon, post_url(post))
-    week = opened_form(jimin, week_url(digest))
-    week["posts-0-position"] = "5"
+    form = opened_form(jimin, week_url(week))
+    form["posts-0-position"] = "5"
 
-    assert jimin.post(week_url(digest), week).status_code == 302
+    assert jimin.post(week_url(week), form).status_code == 302
     assert seoyeon.post(post_url(post), editing | {"title": "바뀐 제목"}).status_code == 200

@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 
 from archive.history import PUBLISHED, record_action, record_of
 from archive.models import Post
-from tests.factories import make_digest, make_post, make_user
+from tests.factories import make_post, make_user, make_week
 from tests.html import parse, text
 from tests.htmltree import admin_form_values, error_messages
 
@@ -92,11 +92,11 @@ def test_only_rows_whose_status_changes_are_recorded():
 
 def test_a_week_published_with_its_posts_records_each():
     curator = signed_in("curator")
-    week = make_digest()
-    posts = [make_post(digest=week), make_post(digest=week, published=True)]
+    week = make_week()
+    posts = [make_post(week=week), make_post(week=week, published=True)]
 
     curator.post(
-        reverse("admin:digest_weeklydigest_changelist"),
+        reverse("admin:archive_week_changelist"),
         {"action": "publish_with_posts", "_selected_action": [week.pk]},
     )
 
@@ -118,7 +118,7 @@ def test_a_post_from_outside_the_admin_says_so():
 
 def test_a_service_records_with_record_action_and_readers_of_either_language_read_it():
     editor = make_user("editor", curator=True)
-    week = make_digest()
+    week = make_week()
 
     record_action(editor, week, PUBLISHED)
 

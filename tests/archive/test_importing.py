@@ -4,12 +4,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from taggit.models import Tag
 
 from archive.importing import DigestFormatError, parse_digest
-from archive.models import Link, Post, PostLink, Status
-from digest.models import WeeklyDigest
-from digest.weeks import IsoWeek
+from archive.models import Link, Post, PostLink, Status, Topic, Week
+from archive.weeks import IsoWeek
 from tests.factories import make_link
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -25,21 +23,19 @@ def import_files(*paths, **options):
 
 
 def row_counts():
-    return {
-        model.__name__: model.objects.count() for model in (WeeklyDigest, Post, Link, PostLink, Tag)
-    }
+    return {model.__name__: model.objects.count() for model in (Week, Post, Link, PostLink, Topic)}
 
 
-NOTHING = {"WeeklyDigest": 0, "Post": 0, "Link": 0, "PostLink": 0, "Tag": 0}
+NOTHING = {"Week": 0, "Post": 0, "Link": 0, "PostLink": 0, "Topic": 0}
 
 
 @pytest.mark.django_db
 def test_the_tensorflowkr_sample_imports_to_its_five_items(tensorflowkr_sample):
     import_files(tensorflowkr_sample)
 
-    digest = WeeklyDigest.objects.get()
-    assert (digest.year, digest.week, digest.status) == (2021, 5, Status.DRAFT)
-    posts = list(digest.posts.in_digest_order().select_related("source"))
+    week = Week.objects.get()
+    assert (week.year, week.number, week.status) == (2021, 5, Status.DRAFT)
+    posts = list(week.posts.in_reading_order().select_related("source"))
     assert len(posts) == 5
     assert [post.posted_on.day for post in posts] == [1, 2, 3, 3, 5]
     assert all(post.posted_on.month == 2 and post.status == Status.DRAFT for post in posts)
@@ -61,11 +57,11 @@ def test_the_tensorflowkr_sample_imports_to_its_five_items(tensorflowkr_sample):
     assert "fbclid" not in "".join(Link.objects.values_list("url", flat=True))
     assert "fbclid" not in "".join(post.summary + post.commentary for post in posts)
     # The blog page's title, tagline and byline are scaffolding; the news heading is the title.
-    assert digest.title.startswith("🎢") and digest.title.endswith("(2021년 2월 1주차)")
-    assert digest.intro.startswith("> ") and "TensorflowKR" in digest.intro
-    assert "written by" not in digest.intro and "TIL" not in digest.intro
-    assert digest.outro.startswith("이것으로") and "---" not in digest.outro
-    for text in [digest.intro, digest.outro, *(post.summary for post in posts)]:
+    assert week.title.startswith("🎢") and week.title.endswith("(2021년 2월 1주차)")
+    assert week.intro.startswith("> ") and "TensorflowKR" in week.intro
+    assert "written by" not in week.intro and "TIL" not in week.intro
+    assert week.outro.startswith("이것으로") and "---" not in week.outro
+    for text in [week.intro, week.outro, *(post.summary for post in posts)]:
         assert "<br" not in text and "</br>" not in text and "\n\n\n" not in text
     assert "**1. Attention**" in posts[3].summary and "**2. Transformer**" in posts[3].summary
     assert all(post.commentary for post in posts)
@@ -75,17 +71,15 @@ def test_the_tensorflowkr_sample_imports_to_its_five_items(tensorflowkr_sample):
 def test_a_korean_round_up_imports_with_its_intro_items_links_and_outro():
     output = import_files(KOREAN)
 
-    digest = WeeklyDigest.objects.get()
-    assert (digest.year, digest.week) == (2022, 10)
-    assert digest.title == "🌱이번 주의 머신러닝 소식(2022년 3월 2주차)"
-    assert digest.intro == (
+    week = Week.objects.get()
+    assert (week.year, week.number) == (2022, 10)
+    assert week.title == "🌱이번 주의 머신러닝 소식(2022년 3월 2주차)"
+    assert week.intro == (
         "> 이번 주에도 커뮤니티에서 눈에 띈 소식들을 모아 보았습니다.\n>\n"
         "> 고르는 기준은 여전히 제 관심사입니다 :)"
     )
-    assert (
-        digest.outro == "다음 주에도 재미있는 소식으로 찾아오겠습니다!\n\n읽어 주셔서 고맙습니다:)"
-    )
-    first, second, third = digest.posts.in_digest_order()
+    assert week.outro == "다음 주에도 재미있는 소식으로 찾아오겠습니다!\n\n읽어 주셔서 고맙습니다:)"
+    first, second, third = week.posts.in_reading_order()
     assert (first.title, first.posted_on) == ("한국어 문장 임베딩 모델 공개", date(2022, 3, 7))
     assert first.source.url == (
         "https://www.facebook.com/groups/TensorFlowKR/permalink/2000000000000001/"
@@ -117,9 +111,9 @@ def test_a_korean_round_up_imports_with_its_intro_items_links_and_outro():
 def test_english_dates_explicit_commentary_link_lists_and_topics():
     import_files(ENGLISH)
 
-    digest = WeeklyDigest.objects.get()
-    assert (digest.year, digest.week, digest.title) == (2022, 11, "Weekly ML links")
-    first, second, third = digest.posts.in_digest_order()
+    week = Week.objects.get()
+    assert (week.year, week.number, week.title) == (2022, 11, "Weekly ML links")
+    first, second, third = week.posts.in_reading_order()
     assert [first.posted_on, second.posted_on, third.posted_on] == [
         date(2022, 3, 14),
         date(2022, 3, 15),
@@ -133,8 +127,8 @@ def test_english_dates_explicit_commentary_link_lists_and_topics():
         ("release notes", "https://github.com/example-org/tokenizers/releases"),
         ("", "https://arxiv.org/abs/2203.00001"),
     ]
-    assert sorted(first.tags.names()) == ["NLP", "tokenization"]
-    assert sorted(third.tags.names()) == ["papers", "reading group"]
+    assert sorted(first.topics.names()) == ["NLP", "tokenization"]
+    assert sorted(third.topics.names()) == ["papers", "reading group"]
     assert second.source.url == "https://news.ycombinator.com/item?id=30000001"
     assert third.source is None
     assert "Links:" not in first.commentary and "Topics" not in third.summary
@@ -193,7 +187,7 @@ def test_publish_publishes_the_week_and_its_posts():
     import_files(KOREAN)
     import_files(KOREAN, publish=True)
 
-    assert WeeklyDigest.objects.published().count() == 1
+    assert Week.objects.published().count() == 1
     assert Post.objects.published().count() == 3
 
 
@@ -201,13 +195,13 @@ def test_publish_publishes_the_week_and_its_posts():
 def test_week_option_files_the_round_up_under_another_week():
     import_files(KOREAN, week=IsoWeek(2022, 12))
 
-    assert WeeklyDigest.objects.get().iso_week == IsoWeek(2022, 12)
+    assert Week.objects.get().iso_week == IsoWeek(2022, 12)
 
 
 @pytest.mark.django_db
 def test_week_option_parses_iso_labels_and_refuses_others():
     call_command("import_digest", str(ENGLISH), "--week", "2022-W12", stdout=io.StringIO())
-    assert WeeklyDigest.objects.get().iso_week == IsoWeek(2022, 12)
+    assert Week.objects.get().iso_week == IsoWeek(2022, 12)
 
     with pytest.raises(CommandError, match="2022-W60"):
         call_command("import_digest", str(ENGLISH), "--week", "2022-W60")
@@ -330,7 +324,7 @@ def test_a_bad_file_among_several_stops_there_and_keeps_those_before_it(tmp_path
     with pytest.raises(CommandError, match=rf"(?s)bad\.md:{line}: 2022년 3월 32일 is not .*before"):
         import_files(ENGLISH, bad, KOREAN)
 
-    assert list(WeeklyDigest.objects.values_list("week", flat=True)) == [11]
+    assert list(Week.objects.values_list("number", flat=True)) == [11]
     assert Post.objects.count() == 3
 
 
@@ -356,7 +350,7 @@ def test_an_unreadable_file_is_a_clear_error(tmp_path):
 def test_date_lines_in_every_style_the_archive_uses(line, expected):
     parsed = parse_digest(f"### 1. Item\n\n{line}\n\nText.\n")
 
-    assert parsed.items[0].posted_on == expected
+    assert parsed.posts[0].posted_on == expected
 
 
 def test_a_paragraph_that_starts_with_a_date_is_text_not_a_date_line():
@@ -383,7 +377,7 @@ def test_a_lone_paragraph_is_a_summary_and_a_trailing_quote_is_not_commentary():
         "### 1. A\n\n2021-02-01\n\nOnly text.\n\n### 2. B\n\n2021-02-02\n\nIntro.\n\n> quoted\n"
     )
 
-    first, second = parsed.items
+    first, second = parsed.posts
     assert (first.summary, first.commentary) == ("Only text.", "")
     assert (second.summary, second.commentary) == ("Intro.\n\n> quoted", "")
 
@@ -394,7 +388,7 @@ def test_images_and_non_web_links_are_not_links():
         "[mail](mailto:a@example.com) [top](#top) [web](https://example.com/w)\n"
     )
 
-    assert [link.url for link in parsed.items[0].links] == ["https://example.com/w"]
+    assert [link.url for link in parsed.posts[0].links] == ["https://example.com/w"]
 
 
 def test_a_links_line_is_the_complete_ordered_list_of_the_posts_links():
@@ -404,7 +398,7 @@ def test_a_links_line_is_the_complete_ordered_list_of_the_posts_links():
         "### 2. B\n\n2021-02-02\n\n[b](https://example.com/b)\n\n링크: 없음\n"
     )
 
-    first, second = parsed.items
+    first, second = parsed.posts
     assert [(link.label, link.url) for link in first.links] == [
         ("a", "https://example.com/a"),
         ("", "https://example.com/c"),

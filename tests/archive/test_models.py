@@ -4,9 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from archive.models import Link, Post, Status
-from digest.models import WeeklyDigest
-from tests.factories import make_digest, make_link, make_post
+from archive.models import Link, Post, Status, Week
+from tests.factories import make_link, make_post, make_week
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +14,9 @@ def test_a_post_without_a_week_goes_last_into_the_draft_week_of_its_original_dat
     first = make_post(posted_on=date(2021, 2, 1))
     second = make_post(posted_on=date(2021, 2, 7))
 
-    digest = WeeklyDigest.objects.get()
-    assert (digest.year, digest.week, digest.status) == (2021, 5, Status.DRAFT)
-    assert [first.digest, second.digest] == [digest, digest]
+    week = Week.objects.get()
+    assert (week.year, week.number, week.status) == (2021, 5, Status.DRAFT)
+    assert [first.week, second.week] == [week, week]
     assert [first.position, second.position] == [0, 1]
 
 
@@ -47,11 +46,11 @@ def test_pasting_the_same_target_twice_gives_one_link():
 
 
 def test_published_means_the_post_and_its_week_are_both_published():
-    draft_week = make_digest(week=6)
-    live_week = make_digest(week=7, published=True)
-    visible = make_post(digest=live_week, published=True)
-    make_post(digest=live_week)
-    make_post(digest=draft_week, published=True)
+    draft_week = make_week(number=6)
+    live_week = make_week(number=7, published=True)
+    visible = make_post(week=live_week, published=True)
+    make_post(week=live_week)
+    make_post(week=draft_week, published=True)
 
     assert list(Post.objects.published()) == [visible]
 
@@ -102,8 +101,8 @@ def test_post_count_counts_each_post_using_a_link_once_as_source_or_link():
 )
 def test_every_topic_gets_an_address_even_without_letters(client, name, slug):
     """An empty slug had no page, so every page listing the topic failed to link it."""
-    post = make_post(digest=make_digest(published=True), published=True, tags=[name], summary="x")
+    post = make_post(week=make_week(published=True), published=True, topics=[name], summary="x")
 
-    assert post.tags.get().slug == slug
+    assert post.topics.get().slug == slug
     assert client.get("/topics/").status_code == 200
     assert client.get(f"/topics/{slug}/").status_code == 200

@@ -13,14 +13,14 @@ import time
 import pytest
 from django.utils import translation
 
-from archive.rendering import (
+from archive.markdown_limits import (
     MARKDOWN_MAX_LENGTH,
     MAX_ANGLE_BRACKETS,
     MAX_LINES,
     MAX_NESTING,
     markdown_problem,
-    render_markdown,
 )
+from archive.rendering import render_markdown
 from tests.factories import ROUND_UP_INTRO, ROUND_UP_OUTRO, ROUND_UP_POSTS
 from tests.htmltree import parse_html
 

@@ -10,9 +10,8 @@ from datetime import date
 
 import pytest
 
-from archive.models import Link, Post, PostLink, Status
-from digest.models import WeeklyDigest
-from digest.weeks import IsoWeek
+from archive.models import Link, Post, PostLink, Status, Week
+from archive.weeks import IsoWeek
 from tests.htmltree import parse_html
 
 pytestmark = pytest.mark.django_db
@@ -49,9 +48,9 @@ def build_week(text):
     title = TITLE.search(text).group(1)
     items = list(ITEM.finditer(text))
     outro_at = text.index(OUTRO_START)
-    digest = WeeklyDigest.objects.create(
+    week = Week.objects.create(
         year=2021,
-        week=5,
+        number=5,
         title=title,
         intro=text[TITLE.search(text).end() : items[0].start()].strip(),
         outro=text[outro_at:].strip(),
@@ -67,7 +66,7 @@ def build_week(text):
             body = body[: first.start()] + body[first.end() :]
         summary, commentary = split_comment(body.strip("\n"))
         post = Post.objects.create(
-            digest=digest,
+            week=week,
             position=position,
             title=item["title"],
             posted_on=date(int(first["year"]), int(first["month"]), int(first["day"])),
@@ -81,7 +80,7 @@ def build_week(text):
             PostLink.objects.create(
                 post=post, link=Link.objects.for_url(url), label=label, position=order
             )
-    return digest
+    return week
 
 
 @pytest.fixture
@@ -97,12 +96,12 @@ def sample_week(sample_text):
 def test_the_week_and_its_five_items(sample_week, sample_text):
     assert sample_week.korean_label == "2021년 2월 1주차"
     assert f"({sample_week.korean_label})" in sample_text
-    posts = list(sample_week.posts.in_digest_order())
+    posts = list(sample_week.posts.in_reading_order())
     assert [post.title for post in posts] == [item["title"] for item in ITEM.finditer(sample_text)]
     assert len(posts) == 5
     assert all(post.posted_on in IsoWeek(2021, 5) for post in posts)
     assert [post.posted_on.day for post in posts] == [1, 2, 3, 3, 5]
-    assert list(Post.objects.published()) == list(Post.objects.filter(digest=sample_week))
+    assert list(Post.objects.published()) == list(Post.objects.filter(week=sample_week))
 
 
 def test_the_item_with_two_sub_items(sample_week):
@@ -139,7 +138,7 @@ def test_nothing_of_the_text_is_lost(sample_week, sample_text):
         held = post.summary + post.commentary
         for line in held.splitlines():
             assert line in sample_text
-    comments = [post.commentary for post in sample_week.posts.in_digest_order()]
+    comments = [post.commentary for post in sample_week.posts.in_reading_order()]
     assert "감사하고 좋은 소식이네요!" in comments[0]
     assert "`pip install pororo`" in comments[1]
     assert sample_week.intro.count(">") >= 9

@@ -6,22 +6,22 @@ from django.db import connection
 
 from archive.models import Link, Post, PostLink
 from archive.search import TRIGRAM
-from tests.factories import make_digest, make_link, make_post
+from tests.factories import make_link, make_post, make_week
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def posts(db):
-    digest = make_digest(published=True)
+    week = make_week(published=True)
     return {
-        "title": make_post("한국어 모델을 공개했습니다", digest=digest),
-        "summary": make_post("요약", digest=digest, summary="**Pororo** 라이브러리"),
-        "comment": make_post("한마디", digest=digest, commentary="정말 반가운 소식"),
-        "link": make_post("링크", digest=digest, links=["https://github.com/kakaobrain/pororo"]),
-        "label": make_post("라벨", digest=digest, links=[("https://example.com/a", "데모 영상")]),
+        "title": make_post("한국어 모델을 공개했습니다", week=week),
+        "summary": make_post("요약", week=week, summary="**Pororo** 라이브러리"),
+        "comment": make_post("한마디", week=week, commentary="정말 반가운 소식"),
+        "link": make_post("링크", week=week, links=["https://github.com/kakaobrain/pororo"]),
+        "label": make_post("라벨", week=week, links=[("https://example.com/a", "데모 영상")]),
         "source": make_post(
-            "원문", digest=digest, source=make_link("https://facebook.com/groups/tfkr/1")
+            "원문", week=week, source=make_link("https://facebook.com/groups/tfkr/1")
         ),
     }
 
@@ -64,10 +64,10 @@ def test_a_link_title_is_searched(db):
 
 
 def test_topics_count_only_the_posts_asked_about(db):
-    live = make_digest(week=5, published=True)
-    make_post(digest=live, published=True, tags=["NLP", "비전"])
-    make_post(digest=live, published=True, tags=["NLP"])
-    make_post(digest=live, tags=["NLP", "초안만"])
+    live = make_week(number=5, published=True)
+    make_post(week=live, published=True, topics=["NLP", "비전"])
+    make_post(week=live, published=True, topics=["NLP"])
+    make_post(week=live, topics=["NLP", "초안만"])
 
     counts = {tag.name: tag.post_count for tag in Post.objects.published().topics()}
 
@@ -75,13 +75,13 @@ def test_topics_count_only_the_posts_asked_about(db):
 
 
 def test_topic_counts_by_digest_put_the_most_used_first(db):
-    week5 = make_digest(week=5, published=True)
-    week6 = make_digest(week=6, published=True)
-    make_post(digest=week5, published=True, tags=["b", "a"])
-    make_post(digest=week5, published=True, tags=["b"])
-    make_post(digest=week6, published=True, tags=["c"])
+    week5 = make_week(number=5, published=True)
+    week6 = make_week(number=6, published=True)
+    make_post(week=week5, published=True, topics=["b", "a"])
+    make_post(week=week5, published=True, topics=["b"])
+    make_post(week=week6, published=True, topics=["c"])
 
-    counts = Post.objects.published().topic_counts_by_digest()
+    counts = Post.objects.published().topic_counts_by_week()
 
     assert counts == {
         week5.pk: [
@@ -98,29 +98,29 @@ def test_topic_counts_by_digest_put_the_most_used_first(db):
 
 @pytest.fixture
 def library(db):
-    digest = make_digest(published=True)
+    week = make_week(published=True)
     return {
         "llm": make_post(
             "한국어 언어모델 공개",
-            digest=digest,
+            week=week,
             summary="KoGPT **Transformer** 기반",
             commentary="정말 모델",  # two characters at the very end of a value
         ),
         "rl": make_post(
             "강화학습 튜토리얼",
-            digest=digest,
+            week=week,
             summary="100% 무료 강의, C++ 예제",
             links=[("https://github.com/example/rl-course", "예제 코드")],
         ),
         "dataset": make_post(
             "데이터셋 모음",
-            digest=digest,
+            week=week,
             summary='"quoted" words, a_b and NEAR(x y) OR z*',
             source=make_link("https://www.facebook.com/groups/TensorFlowKR/permalink/42/"),
         ),
         "paper": make_post(
             "Attention 논문 리뷰",
-            digest=digest,
+            week=week,
             links=["https://arxiv.org/abs/1706.03762", "https://ko.wikipedia.org/wiki/자연어_처리"],
         ),
     }

@@ -77,7 +77,7 @@ def week(db):
 
 def reader_urls(week):
     post = week.posts.first()
-    topic = post.tags.first()
+    topic = post.topics.first()
     return [
         "/",
         "/weeks/",

@@ -6,36 +6,35 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from archive.models import Post, Status
-from digest.models import WeeklyDigest
-from tests.factories import make_digest, make_post
+from archive.models import Post, Status, Week
+from tests.factories import make_post, make_week
 from tests.htmltree import form_values, parse_html
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST_URL = reverse("admin:digest_weeklydigest_changelist")
-ADD_URL = reverse("admin:digest_weeklydigest_add")
+CHANGELIST_URL = reverse("admin:archive_week_changelist")
+ADD_URL = reverse("admin:archive_week_add")
 
 
-def change_url(digest):
-    return reverse("admin:digest_weeklydigest_change", args=[digest.pk])
+def change_url(week):
+    return reverse("admin:archive_week_change", args=[week.pk])
 
 
 def page_form(response):
     assert response.status_code == 200
-    return form_values(parse_html(response.content).find("form", id="weeklydigest_form"))
+    return form_values(parse_html(response.content).find("form", id="week_form"))
 
 
 @pytest.fixture
 def draft_week(db):
-    digest = make_digest(2021, 5, intro="이번 주의 소식")
+    week = make_week(2021, 5, intro="이번 주의 소식")
     for position, title in enumerate(["first", "second", "third"]):
-        make_post(title, digest=digest, position=position)
-    return digest
+        make_post(title, week=week, position=position)
+    return week
 
 
 def test_the_changelist_shows_each_weeks_post_count_and_page(curator_client, draft_week):
-    make_digest(2021, 6, published=True)
+    make_week(2021, 6, published=True)
 
     root = parse_html(curator_client.get(CHANGELIST_URL).content)
 
@@ -53,13 +52,13 @@ def test_the_changelist_shows_each_weeks_post_count_and_page(curator_client, dra
 def test_the_inline_reorders_the_weeks_posts(curator_client, draft_week):
     values = page_form(curator_client.get(change_url(draft_week)))
     titles = [values[f"posts-{number}-id"] for number in range(3)]
-    assert titles == [str(post.pk) for post in draft_week.posts.in_digest_order()]
+    assert titles == [str(post.pk) for post in draft_week.posts.in_reading_order()]
     values["posts-0-position"], values["posts-2-position"] = "5", "0"
 
     response = curator_client.post(change_url(draft_week), values)
 
     assert response.status_code == 302
-    assert [post.title for post in draft_week.posts.in_digest_order()] == [
+    assert [post.title for post in draft_week.posts.in_reading_order()] == [
         "third",
         "second",
         "first",
@@ -107,7 +106,7 @@ def test_a_draft_is_previewed_by_staff_and_hidden_from_readers(client, curator, 
     client.force_login(curator)
     view_on_site = reverse(
         "admin:view_on_site",
-        args=[ContentType.objects.get_for_model(WeeklyDigest).pk, draft_week.pk],
+        args=[ContentType.objects.get_for_model(Week).pk, draft_week.pk],
     )
     response = client.get(view_on_site)
     assert (response.status_code, response.url) == (302, f"http://testserver{week_page}")
@@ -120,28 +119,28 @@ def test_a_draft_is_previewed_by_staff_and_hidden_from_readers(client, curator, 
 
 
 @pytest.mark.parametrize(
-    "year, week, field",
-    [("2027", "53", "week"), ("2021", "54", "week"), ("2021", "5", "__all__")],
+    "year, number, field",
+    [("2027", "53", "number"), ("2021", "54", "number"), ("2021", "5", "__all__")],
 )
 def test_a_week_that_does_not_exist_or_exists_already_is_a_form_error(
-    curator_client, draft_week, year, week, field
+    curator_client, draft_week, year, number, field
 ):
     values = page_form(curator_client.get(ADD_URL))
-    values.update(year=year, week=week)
+    values.update(year=year, number=number)
 
     response = curator_client.post(ADD_URL, values)
 
     assert response.status_code == 200
     assert field in response.context["adminform"].form.errors
-    assert WeeklyDigest.objects.count() == 1
+    assert Week.objects.count() == 1
 
 
 def test_an_over_long_intro_is_a_form_error(curator_client):
     values = page_form(curator_client.get(ADD_URL))
-    values.update(year="2021", week="7", intro="> 인용 " * 20_000)
+    values.update(year="2021", number="7", intro="> 인용 " * 20_000)
 
     response = curator_client.post(ADD_URL, values)
 
     assert response.status_code == 200
     assert "intro" in response.context["adminform"].form.errors
-    assert not WeeklyDigest.objects.exists()
+    assert not Week.objects.exists()

@@ -4,7 +4,7 @@ never a 500; whatever a curator types is shown as text, never run as markup."""
 import pytest
 
 from archive.models import Link, PostLink
-from tests.factories import make_digest, make_post
+from tests.factories import make_post, make_week
 from tests.html import parse, text, texts
 
 pytestmark = pytest.mark.django_db
@@ -123,12 +123,12 @@ PAYLOADS = [
 @pytest.fixture(params=PAYLOADS)
 def hostile_week(request, db):
     payload = request.param
-    digest = make_digest(published=True, title=f"주간 {payload}")
+    week = make_week(published=True, title=f"주간 {payload}")
     post = make_post(
         f"글 {payload}",
-        digest=digest,
+        week=week,
         published=True,
-        tags=[f"tag {payload}"],
+        topics=[f"tag {payload}"],
         summary=payload,
         commentary=payload,
         links=[("https://example.com/page", f"라벨 {payload}")],
@@ -147,7 +147,7 @@ def test_curator_text_is_never_markup(client, hostile_week, url):
     if url == "POST":
         url = post.get_absolute_url()
     elif url == "TOPIC":
-        url = f"/topics/{post.tags.get().slug}/"
+        url = f"/topics/{post.topics.get().slug}/"
 
     page = parse(client.get(url))
 

@@ -9,10 +9,14 @@ from unittest import mock
 
 import pytest
 from django.core.cache import caches
+from django.http import HttpResponse, HttpResponseNotFound
+from django.test import RequestFactory
 from django.utils import timezone
 
 from archive.models import Post, Status
-from tests.factories import make_digest, make_post, make_user
+from archive.versioning import current_state
+from digest.caching import cached_until_changed, fingerprint
+from tests.factories import make_post, make_user, make_week
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -42,11 +46,11 @@ def cache_backend(request, settings):
 
 @pytest.fixture
 def week(db):
-    digest = make_digest(published=True)
-    make_post("첫 글", digest=digest, published=True, position=0, tags=["NLP"])
-    make_post("둘째 글", digest=digest, published=True, position=1, tags=["NLP"])
-    make_post("초안 글", digest=digest, position=2, tags=["NLP"])
-    return digest
+    week = make_week(published=True)
+    make_post("첫 글", week=week, published=True, position=0, topics=["NLP"])
+    make_post("둘째 글", week=week, published=True, position=1, topics=["NLP"])
+    make_post("초안 글", week=week, position=2, topics=["NLP"])
+    return week
 
 
 def post_titles(response):
@@ -124,7 +128,7 @@ def test_unpublishing_the_week_takes_its_cached_page_away(client, cache_backend,
 
 def test_a_scheduled_post_appears_when_its_time_comes(client, cache_backend, week):
     later = timezone.now() + timedelta(hours=1)
-    make_post("예약 글", digest=week, published=True, published_at=later, position=3)
+    make_post("예약 글", week=week, published=True, published_at=later, position=3)
     assert post_titles(client.get(WEEK)) == ["첫 글", "둘째 글"]
 
     with mock.patch("django.utils.timezone.now", return_value=later + timedelta(seconds=1)):
@@ -168,8 +172,8 @@ def test_a_reader_after_a_staff_preview_never_receives_it(client, cache_backend,
 
 
 def test_a_preview_of_a_draft_week_stays_with_staff(client, cache_backend, week, staff):
-    draft = make_digest(week=6)
-    make_post("다음 주 초안", digest=draft)
+    draft = make_week(number=6)
+    make_post("다음 주 초안", week=draft)
     client.force_login(staff)
     assert client.get("/2021/w06/").status_code == 200
     client.logout()
@@ -186,3 +190,28 @@ def test_staff_see_their_preview_even_with_the_readers_copy_cached(
     preview = client.get(WEEK, headers={"if-none-match": readers["ETag"]})
 
     assert post_titles(preview) == ["첫 글", "둘째 글", "초안 글"]
+
+
+def test_each_language_is_its_own_rendering():
+    state = current_state()
+
+    assert fingerprint(state, "ko") != fingerprint(state, "en")
+
+
+def test_only_successful_responses_are_cached_and_each_url_separately():
+    calls = []
+
+    @cached_until_changed
+    def view(request):
+        calls.append(request.get_full_path())
+        if request.GET.get("missing"):
+            return HttpResponseNotFound("no")
+        return HttpResponse(request.get_full_path(), content_type="text/plain")
+
+    requests = RequestFactory()
+    for _ in range(2):
+        assert view(requests.get("/a/")).content == b"/a/"
+        assert view(requests.get("/a/?page=2")).content == b"/a/?page=2"
+        assert view(requests.get("/a/?missing=1")).status_code == 404
+    assert calls == ["/a/", "/a/?page=2", "/a/?missing=1", "/a/?missing=1"]
+    assert "ETag" not in view(requests.get("/a/?missing=1"))

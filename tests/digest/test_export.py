@@ -7,12 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from taggit.models import Tag
 
-from archive.models import Link, Post, PostLink, Status
-from digest.export import digest_markdown
-from digest.models import WeeklyDigest
-from tests.factories import make_digest, make_link, make_post, make_published_week, make_user
+from archive.export import week_markdown
+from archive.models import Link, Post, PostLink, Status, Topic, Week
+from tests.factories import make_link, make_post, make_published_week, make_user, make_week
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +21,10 @@ def snapshot():
     """Everything a round trip must keep, independent of row ids and creation times."""
     return [
         {
-            "week": (digest.year, digest.week),
-            "title": digest.title,
-            "intro": digest.intro,
-            "outro": digest.outro,
+            "week": (week.year, week.number),
+            "title": week.title,
+            "intro": week.intro,
+            "outro": week.outro,
             "posts": [
                 {
                     "title": post.title,
@@ -35,20 +33,20 @@ def snapshot():
                     "summary": post.summary,
                     "commentary": post.commentary,
                     "links": [(pl.label, pl.link.normalized_url) for pl in post.post_links.all()],
-                    "tags": sorted(post.tags.names()),
+                    "tags": sorted(post.topics.names()),
                 }
-                for post in digest.posts.in_digest_order()
+                for post in week.posts.in_reading_order()
             ],
         }
-        for digest in WeeklyDigest.objects.order_by("year", "week")
+        for week in Week.objects.order_by("year", "number")
     ]
 
 
 def export_wipe_and_import(tmp_path):
-    digest = WeeklyDigest.objects.get()
-    path = tmp_path / f"{digest.iso_label}.md"
-    path.write_text(digest_markdown(digest, digest.posts.all()), encoding="utf-8")
-    for model in (Post, Link, WeeklyDigest, Tag):
+    week = Week.objects.get()
+    path = tmp_path / f"{week.iso_label}.md"
+    path.write_text(week_markdown(week, week.posts.all()), encoding="utf-8")
+    for model in (Post, Link, Week, Topic):
         model.objects.all().delete()
     call_command("import_digest", str(path), stdout=io.StringIO())
     return path.read_text(encoding="utf-8")
@@ -56,10 +54,10 @@ def export_wipe_and_import(tmp_path):
 
 def make_awkward_week():
     """A factory week plus posts whose text the importer could not split or link by itself."""
-    digest = make_published_week(title="", intro="이번 주 소개\n\n> 인용", outro="다음 주에 만나요")
+    week = make_published_week(title="", intro="이번 주 소개\n\n> 인용", outro="다음 주에 만나요")
     make_post(
         title="요약만 두 문단",
-        digest=digest,
+        week=week,
         position=10,
         posted_on=date(2021, 2, 4),
         summary="첫 문단.\r\n\r\n둘째 문단도 요약입니다.",
@@ -67,15 +65,15 @@ def make_awkward_week():
     )
     make_post(
         title="코멘트만",
-        digest=digest,
+        week=week,
         position=11,
         posted_on=date(2021, 2, 6),
         commentary="요약 없이 코멘트만 [참고](https://example.com/ref) 있습니다.",
-        tags=["machine learning", "NLP"],
+        topics=["machine learning", "NLP"],
     )
     post = make_post(
         title="링크 순서가 본문과 다른 글",
-        digest=digest,
+        week=week,
         position=12,
         posted_on=date(2021, 2, 7),
         source=make_link("https://www.facebook.com/groups/TensorFlowKR/permalink/42/"),
@@ -87,7 +85,7 @@ def make_awkward_week():
         PostLink.objects.create(
             post=post, link=Link.objects.for_url(url), label=label, position=position
         )
-    return digest
+    return week
 
 
 def test_a_factory_week_survives_export_and_import(tmp_path):
@@ -112,8 +110,8 @@ def test_the_sample_survives_import_export_and_import_again(tensorflowkr_sample,
     assert snapshot() == before
     # The hand-written shape needs no markers: no link lists, no commentary markers.
     assert "<!-- commentary -->" not in exported and "\n링크: " not in exported
-    digest = WeeklyDigest.objects.get()
-    assert digest_markdown(digest, digest.posts.all()) == exported
+    week = Week.objects.get()
+    assert week_markdown(week, week.posts.all()) == exported
 
 
 def test_the_korean_fixture_survives_import_export_and_import_again(tmp_path):
@@ -127,9 +125,9 @@ def test_the_korean_fixture_survives_import_export_and_import_again(tmp_path):
 
 def test_the_export_has_the_shape_of_the_hand_written_round_ups(tmp_path):
     call_command("import_digest", str(FIXTURES / "round-up-ko.md"), stdout=io.StringIO())
-    digest = WeeklyDigest.objects.get()
+    week = Week.objects.get()
 
-    lines = digest_markdown(digest, digest.posts.all()).splitlines()
+    lines = week_markdown(week, week.posts.all()).splitlines()
 
     assert lines[0] == "# 🌱이번 주의 머신러닝 소식(2022년 3월 2주차)"
     assert lines[2].startswith("> 이번 주에도")
@@ -151,10 +149,10 @@ def test_the_export_has_the_shape_of_the_hand_written_round_ups(tmp_path):
 
 
 def test_factory_links_and_topics_are_written_as_lines():
-    digest = make_published_week(posts=1)
-    post = digest.posts.get()
+    week = make_published_week(posts=1)
+    post = week.posts.get()
 
-    text = digest_markdown(digest, digest.posts.all())
+    text = week_markdown(week, week.posts.all())
 
     urls = [pl.link.normalized_url for pl in post.post_links.all()]
     assert f"\n\n링크: <{urls[0]}> · <{urls[1]}>\n\n주제: NLP, 자연어처리\n" in text
@@ -162,15 +160,15 @@ def test_factory_links_and_topics_are_written_as_lines():
 
 
 def test_a_published_week_is_public_as_markdown(client):
-    digest = make_published_week()
-    hidden = make_post(title="아직 초안인 글", digest=digest)
+    week = make_published_week()
+    hidden = make_post(title="아직 초안인 글", week=week)
 
     response = client.get("/2021/w05.md")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/markdown; charset=utf-8"
     text = response.content.decode("utf-8")
-    assert text == digest_markdown(digest, digest.posts.published())
+    assert text == week_markdown(week, week.posts.published())
     assert text.count("\n### ") == 3
     assert hidden.title not in text
     assert reverse("digest:week_markdown", kwargs={"year": 2021, "week": 5}) == "/2021/w05.md"
@@ -187,13 +185,13 @@ def test_a_published_week_is_public_as_markdown(client):
     ],
 )
 def test_weeks_readers_cannot_see_are_not_public_as_markdown(client, week):
-    make_digest(**week)
+    make_week(**week)
 
     assert client.get("/2021/w05.md").status_code == 404
 
 
 def test_a_staff_member_does_not_see_drafts_through_the_public_markdown(staff_client):
-    make_digest()
+    make_week()
 
     assert staff_client.get("/2021/w05.md").status_code == 404
 
@@ -203,19 +201,19 @@ def test_weeks_that_do_not_exist_are_not_found(client):
     assert client.get("/2021/w07.md").status_code == 404
 
 
-def run_admin_action(client, *digests):
+def run_admin_action(client, *weeks):
     return client.post(
-        reverse("admin:digest_weeklydigest_changelist"),
-        {"action": "download_markdown", "_selected_action": [digest.pk for digest in digests]},
+        reverse("admin:archive_week_changelist"),
+        {"action": "download_markdown", "_selected_action": [week.pk for week in weeks]},
     )
 
 
 def test_the_admin_downloads_a_draft_week_as_markdown(client):
     client.force_login(make_user("admin", superuser=True))
-    digest = make_digest(title="초안 주간")
-    make_post(title="초안 글", digest=digest)
+    week = make_week(title="초안 주간")
+    make_post(title="초안 글", week=week)
 
-    response = run_admin_action(client, digest)
+    response = run_admin_action(client, week)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/markdown; charset=utf-8"
@@ -225,7 +223,7 @@ def test_the_admin_downloads_a_draft_week_as_markdown(client):
 
 def test_the_admin_downloads_several_weeks_as_a_zip(client):
     client.force_login(make_user("admin", superuser=True))
-    weeks = [make_digest(week=5), make_digest(week=6)]
+    weeks = [make_week(number=5), make_week(number=6)]
 
     response = run_admin_action(client, *weeks)
 

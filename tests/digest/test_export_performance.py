@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_the_public_markdown_of_a_week(client, django_assert_max_num_queries, posts):
     make_published_week(posts=posts)
 
-    # The content's state (digest.freshness), the week, its posts, and their topics, post links
+    # The content's state (archive.versioning), the week, its posts, and their topics, post links
     # and links.
     with django_assert_max_num_queries(6):
         assert client.get("/2021/w05.md").status_code == 200
@@ -21,12 +21,12 @@ def test_the_public_markdown_of_a_week(client, django_assert_max_num_queries, po
 @pytest.mark.parametrize("posts", [1, 12])
 def test_the_admin_download_of_a_week(client, django_assert_max_num_queries, posts):
     client.force_login(make_user("admin", superuser=True))
-    digest = make_published_week(posts=posts)
+    week = make_published_week(posts=posts)
 
     # Session and user, the changelist's selection and count, then the export's five.
     with django_assert_max_num_queries(10):
         response = client.post(
-            reverse("admin:digest_weeklydigest_changelist"),
-            {"action": "download_markdown", "_selected_action": [digest.pk]},
+            reverse("admin:archive_week_changelist"),
+            {"action": "download_markdown", "_selected_action": [week.pk]},
         )
     assert response["Content-Disposition"] == 'attachment; filename="2021-W05.md"'

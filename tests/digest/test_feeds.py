@@ -11,11 +11,10 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
-from taggit.models import Tag
 
-from archive.models import Link, Post, Status
+from archive.models import Link, Post, Status, Topic
 from digest.feeds import AtomFeed, RssFeed, xml_text
-from tests.factories import make_digest, make_link, make_post, make_user
+from tests.factories import make_link, make_post, make_user, make_week
 
 pytestmark = pytest.mark.django_db
 
@@ -101,13 +100,13 @@ def curator(db):
 @pytest.fixture
 def week(curator):
     """A published week as curators make it, plus a draft post waiting in it."""
-    digest = make_digest(
+    week = make_week(
         published=True, intro="이번 주에는 [지난주](/2021/w04/)에 이어 한국어 모델 소식."
     )
     make_post(
         title="GPT3, T5 한국어 사전학습모델 공개",
         slug="lmkor",
-        digest=digest,
+        week=week,
         published=True,
         curator=curator,
         source=make_link(
@@ -115,24 +114,24 @@ def week(curator):
         ),
         summary="> 한국어로 학습된 최신 언어모델들을 공개합니다.\n\n[저장소](/posts/pororo/) 참고",
         commentary="토크나이저는 wordpiece로 통일되었다고 합니다. [앞 글](#pororo)",
-        tags=["NLP", "자연어처리"],
+        topics=["NLP", "자연어처리"],
         links=["https://github.com/kiyoungkim1/LMkor"],
         position=0,
     )
     make_post(
         title="카카오브레인 Pororo 공개",
         slug="pororo",
-        digest=digest,
+        week=week,
         published=True,
         curator=curator,
         summary="자연어처리 라이브러리 **Pororo** 공개",
-        tags=["NLP"],
+        topics=["NLP"],
         links=["https://github.com/kakaobrain/pororo", "https://arxiv.org/abs/2101.00001"],
         position=1,
     )
-    make_post(title="Waiting in drafts", digest=digest, tags=["NLP", "자연어처리"], position=2)
+    make_post(title="Waiting in drafts", week=week, topics=["NLP", "자연어처리"], position=2)
     make_link("https://example.org/not-in-any-post")
-    return digest
+    return week
 
 
 # Every feed, every entry.
@@ -241,18 +240,18 @@ def test_ids_survive_editing_titles_and_slugs(client, week):
 
 
 def test_a_post_is_dated_from_when_readers_could_first_see_it(client, curator):
-    digest = make_digest(published=True, published_at=timezone.now() - timedelta(hours=1))
-    make_post(digest=digest, published=True, published_at=timezone.now() - timedelta(days=3))
+    week = make_week(published=True, published_at=timezone.now() - timedelta(hours=1))
+    make_post(week=week, published=True, published_at=timezone.now() - timedelta(days=3))
 
     [entry] = fetch(client, "/feed/posts/atom/").entries
-    assert entry.published_parsed == digest.published_at.utctimetuple()
+    assert entry.published_parsed == week.published_at.utctimetuple()
 
 
 def test_the_author_is_the_curators_full_name_or_the_site(client, week):
-    make_post(title="No curator", digest=week, published=True)
+    make_post(title="No curator", week=week, published=True)
     make_post(
         title="Nameless curator",
-        digest=week,
+        week=week,
         published=True,
         curator=make_user("login-name", curator=True),
     )
@@ -267,10 +266,10 @@ def test_the_author_is_the_curators_full_name_or_the_site(client, week):
 
 def test_the_latest_20_weeks_and_50_posts(client):
     for number in range(1, 22):
-        make_digest(week=number, published=True)
-    digest = make_digest(year=2022, week=1, published=True)
+        make_week(number=number, published=True)
+    week = make_week(year=2022, number=1, published=True)
     for _ in range(51):
-        make_post(digest=digest, published=True)
+        make_post(week=week, published=True)
 
     weeks = fetch(client, "/feed/").entries
     assert len(weeks) == 20
@@ -299,7 +298,7 @@ def test_a_feed_follows_the_readers_language_and_says_so(client, week):
 
 def test_korean_emoji_and_right_to_left_text_survive(client, week):
     title = "مرحبا بالعالم 🎉 안녕하세요 ✨"
-    make_post(title=title, digest=week, published=True, tags=["자연어처리", "🤖 로봇"])
+    make_post(title=title, week=week, published=True, topics=["자연어처리", "🤖 로봇"])
 
     for url in [*POST_FEEDS, "/topics/로봇/feed/atom/"]:
         entries = {entry.title: entry for entry in fetch(client, url).entries}
@@ -327,21 +326,21 @@ CONTROL = "\x01\x02\x07\x08\x0b\x0c\x0e\x1b\x1f\ufffe\uffff"
 def test_control_characters_a_curator_pasted_never_break_a_feed(client, curator):
     curator.first_name = f"Ji{CONTROL}min"
     curator.save()
-    digest = make_digest(published=True, title=f"Week{CONTROL} title", intro=f"In{CONTROL}tro")
+    week = make_week(published=True, title=f"Week{CONTROL} title", intro=f"In{CONTROL}tro")
     make_post(
         title=f"Con{CONTROL}trol",
-        digest=digest,
+        week=week,
         published=True,
         curator=curator,
         summary=f"Sum{CONTROL}mary",
         commentary=f"Com{CONTROL}ment",
-        tags=[f"Ta{CONTROL}g"],
+        topics=[f"Ta{CONTROL}g"],
         links=["https://example.com/pasted"],
     )
     link = Link.objects.get(url="https://example.com/pasted")
     link.title = f"Li{CONTROL}nk"
     link.save()
-    slug = Tag.objects.get().slug
+    slug = Topic.objects.get().slug
 
     for url in [*SITE_FEEDS, f"/topics/{slug}/feed/", f"/topics/{slug}/feed/atom/"]:
         parsed = fetch(client, url)
@@ -391,33 +390,33 @@ def test_no_field_of_a_feed_document_can_carry_an_illegal_character(feed_type):
 
 
 def hide_a_draft_week(client, week):
-    digest = make_digest(week=6, title="Hidden week", intro="Hidden intro")
-    make_post(title="Hidden post", digest=digest, published=True, tags=["숨은주제"])
+    week = make_week(number=6, title="Hidden week", intro="Hidden intro")
+    make_post(title="Hidden post", week=week, published=True, topics=["숨은주제"])
 
 
 def hide_a_draft_post_in_a_published_week(client, week):
-    make_post(title="Hidden post", digest=week, tags=["숨은주제"])
+    make_post(title="Hidden post", week=week, topics=["숨은주제"])
 
 
 def hide_a_published_post_in_a_draft_week(client, week):
-    make_post(title="Hidden post", digest=make_digest(week=6), published=True, tags=["숨은주제"])
+    make_post(title="Hidden post", week=make_week(number=6), published=True, topics=["숨은주제"])
 
 
 def hide_a_post_scheduled_for_later(client, week):
     later = timezone.now() + timedelta(hours=1)
     make_post(
-        title="Hidden post", digest=week, published=True, published_at=later, tags=["숨은주제"]
+        title="Hidden post", week=week, published=True, published_at=later, topics=["숨은주제"]
     )
 
 
 def hide_a_week_scheduled_for_later(client, week):
     later = timezone.now() + timedelta(hours=1)
-    digest = make_digest(week=6, published=True, published_at=later, title="Hidden week")
-    make_post(title="Hidden post", digest=digest, published=True, tags=["숨은주제"])
+    week = make_week(number=6, published=True, published_at=later, title="Hidden week")
+    make_post(title="Hidden post", week=week, published=True, topics=["숨은주제"])
 
 
 def hide_a_post_after_publishing_it(client, week):
-    post = make_post(title="Hidden post", digest=week, published=True, tags=["숨은주제"])
+    post = make_post(title="Hidden post", week=week, published=True, topics=["숨은주제"])
     # Readers have seen it, and the feeds are in the cache.
     for url in [*SITE_FEEDS, "/topics/숨은주제/feed/"]:
         assert "Hidden post" in reader_text(fetch(client, url))
@@ -452,7 +451,7 @@ def test_drafts_and_scheduled_content_never_appear(client, staff_client, week, h
 
 def test_a_scheduled_post_appears_once_its_time_comes(client, week):
     later = timezone.now() + timedelta(hours=1)
-    make_post(title="Scheduled post", digest=week, published=True, published_at=later)
+    make_post(title="Scheduled post", week=week, published=True, published_at=later)
     before = client.get("/feed/posts/")
     assert "Scheduled post" not in reader_text(feedparser.parse(before.content))
 
@@ -483,7 +482,7 @@ def test_an_empty_site_serves_the_json_feed_the_opml_and_the_feeds_page(client, 
 
 
 def test_a_topic_without_published_posts_has_no_feed_like_an_unknown_one(client, week):
-    Tag.objects.create(name="강화학습")
+    Topic.objects.create(name="강화학습")
 
     for url in [
         "/topics/강화학습/feed/",
@@ -556,14 +555,14 @@ def add_a_link_to_a_post(week):
 
 
 def rename_a_topic(week):
-    tag = Tag.objects.get(name="NLP")
+    tag = Topic.objects.get(name="NLP")
     tag.name = "Natural language"
     tag.save()
     return "Natural language", True
 
 
 def retag_a_post(week):
-    Post.objects.get(slug="lmkor").tags.set(["강화학습"])
+    Post.objects.get(slug="lmkor").topics.set(["강화학습"])
     return "강화학습", True
 
 
@@ -637,7 +636,7 @@ def test_every_page_links_to_the_site_feeds(client, week):
 
 def test_a_topic_page_can_link_to_its_topic_feed(client, week):
     template = Template('{% include "includes/topic_feed_links.html" %}')
-    html = template.render(Context({"tag": Tag.objects.get(name="자연어처리")}))
+    html = template.render(Context({"tag": Topic.objects.get(name="자연어처리")}))
 
     links = alternate_links(html)
     assert [link["type"] for link in links] == ["application/rss+xml", "application/atom+xml"]
@@ -735,8 +734,8 @@ def test_the_json_feed_carries_the_same_entries(client, week):
 
 
 def test_a_topic_feed_describes_a_topic_named_like_markup_as_text(client, week):
-    make_post(digest=week, published=True, tags=["<b>굵게</b> & co"])
-    slug = Tag.objects.get(name="<b>굵게</b> & co").slug
+    make_post(week=week, published=True, topics=["<b>굵게</b> & co"])
+    slug = Topic.objects.get(name="<b>굵게</b> & co").slug
 
     rss = ElementTree.fromstring(client.get(f"/topics/{slug}/feed/").content)
     atom = ElementTree.fromstring(client.get(f"/topics/{slug}/feed/atom/").content)

@@ -6,13 +6,13 @@ run the one query that asks how fresh the content is.
 
 import pytest
 
-from digest.topics import published_topics
-from tests.factories import make_digest, make_link, make_post, make_user
+from archive.versioning import refresh_topic_counts
+from tests.factories import make_link, make_post, make_user, make_week
 
 pytestmark = pytest.mark.django_db
 
-# freshness + weeks + their posts + tags + links; freshness + posts + tags + links;
-# freshness + topic + posts + tags + links; freshness + topics.
+# state + weeks + their posts + topics + links; state + posts + topics + links;
+# state + topic + posts + topics + links; state + topics.
 FULL_RESPONSE_QUERIES = {
     "/feed/": 5,
     "/feed/atom/": 5,
@@ -29,19 +29,19 @@ FEEDS = list(FULL_RESPONSE_QUERIES)
 def publish(weeks, posts_per_week, links_per_post=3):
     curator = make_user("curator", curator=True)
     for number in range(1, weeks + 1):
-        digest = make_digest(week=number, published=True, intro="[이전 주](/2021/w01/)")
+        week = make_week(number=number, published=True, intro="[이전 주](/2021/w01/)")
         for position in range(posts_per_week):
             make_post(
-                digest=digest,
+                week=week,
                 published=True,
                 position=position,
                 curator=curator,
                 source=make_link(),
                 summary="> 한국어 모델 [링크](/posts/x/)",
-                tags=["NLP", "자연어처리", f"topic-{position}"],
+                topics=["NLP", "자연어처리", f"topic-{position}"],
                 links=[make_link().url for _ in range(links_per_post)],
             )
-    published_topics()  # counted once per state, by the first reader (tests/digest/test_topics.py)
+    refresh_topic_counts()  # as the commit of a curator's write does (tests/digest/test_topics.py)
 
 
 @pytest.mark.parametrize("size", [(1, 1), (4, 8)], ids=["one entry", "32 posts in 4 weeks"])

@@ -3,13 +3,13 @@ from types import SimpleNamespace
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from taggit.models import Tag
 
-from archive.models import Post, Status
-from digest.models import WeeklyDigest
+from archive.models import Post, Status, Topic, TopicCount, Week
 from digest.topics import initial_of, published_topics, topic_index, weight
-from tests.factories import make_digest, make_post
+from tests.factories import make_post, make_week
 
 
 @pytest.mark.parametrize(
@@ -53,38 +53,40 @@ def test_the_index_puts_hangul_first_then_latin_then_the_rest():
     ]
 
 
-# Published topic counts: kept in TopicCount, counted again once per state of the content.
+# Published topic counts: kept in TopicCount, counted again after every write commits; a reader
+# counts them in its own query while they are stale, and never writes.
 
 
 def counts():
-    return {topic.name: topic.post_count for topic in published_topics()}
+    return {topic.name: topic.post_count for topic in Topic.objects.published()}
 
 
 @pytest.fixture
-def week(db):
-    week = make_digest(published=True)
-    make_post(digest=week, published=True, tags=["NLP", "비전"])
-    make_post(digest=week, published=True, tags=["NLP"])
-    make_post(digest=week, tags=["NLP", "초안만"])  # a draft
+def week(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        week = make_week(published=True)
+        make_post(week=week, published=True, topics=["NLP", "비전"])
+        make_post(week=week, published=True, topics=["NLP"])
+        make_post(week=week, topics=["NLP", "초안만"])  # a draft
     return week
 
 
 def test_topics_count_only_published_posts_of_published_weeks(week):
-    make_post(digest=make_digest(week=6), published=True, tags=["NLP", "초안주"])
+    make_post(week=make_week(number=6), published=True, topics=["NLP", "초안주"])
 
     assert counts() == {"NLP": 2, "비전": 1}
 
 
-def test_topics_are_counted_once_per_state_of_the_content(week, django_assert_num_queries):
-    counts()
-
+def test_the_counts_kept_since_the_last_write_are_read_in_one_query(
+    week, django_assert_num_queries
+):
     with django_assert_num_queries(2):  # the state, then the stored counts
         assert counts() == {"NLP": 2, "비전": 1}
+    assert TopicCount.objects.count() == 2
 
 
 def test_a_request_asks_for_the_state_once(week, rf, django_assert_num_queries):
     request = rf.get("/")
-    counts()
 
     with django_assert_num_queries(1 + 3):  # the state once, then each list of topics
         for _page_part in range(3):
@@ -97,19 +99,19 @@ CHANGES = {
         {"NLP": 3, "비전": 1, "초안만": 1},
     ),
     "unpublishing a post": (
-        lambda week: Post.objects.filter(tags__name="비전").unpublish(),
+        lambda week: Post.objects.filter(topics__name="비전").unpublish(),
         {"NLP": 1},
     ),
-    "unpublishing the week": (lambda week: WeeklyDigest.objects.all().unpublish(), {}),
-    "deleting a post": (lambda week: Post.objects.filter(tags__name="비전").delete(), {"NLP": 1}),
+    "unpublishing the week": (lambda week: Week.objects.all().unpublish(), {}),
+    "deleting a post": (lambda week: Post.objects.filter(topics__name="비전").delete(), {"NLP": 1}),
     "retagging a post": (
-        lambda week: Post.objects.get(tags__name="비전").tags.set(["RL"]),
+        lambda week: Post.objects.get(topics__name="비전").topics.set(["RL"]),
         {"NLP": 1, "RL": 1},
     ),
     "renaming a topic": (
         lambda week: (
-            Tag.objects.filter(name="비전").update(name="Vision")
-            or Tag.objects.get(name="Vision").save()
+            Topic.objects.filter(name="비전").update(name="Vision")
+            or Topic.objects.get(name="Vision").save()
         ),
         {"NLP": 2, "Vision": 1},
     ),
@@ -117,17 +119,34 @@ CHANGES = {
 
 
 @pytest.mark.parametrize(("change", "expected"), CHANGES.values(), ids=CHANGES.keys())
-def test_any_change_is_counted_by_the_next_reader(week, change, expected):
-    counts()
+def test_any_change_is_counted_again_when_it_commits(
+    week, change, expected, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        change(week)
 
-    change(week)
+    with django_assert_num_queries(2):  # the state, then the stored counts
+        assert counts() == expected
+    assert dict(TopicCount.objects.values_list("topic__name", "post_count")) == expected
 
-    assert counts() == expected
+
+@pytest.mark.parametrize(("change", "expected"), CHANGES.values(), ids=CHANGES.keys())
+def test_a_reader_counts_stale_topics_itself_without_writing(
+    week, change, expected, django_assert_num_queries
+):
+    change(week)  # not committed yet: the kept counts are stale
+    stored = list(TopicCount.objects.values_list("topic__name", "post_count"))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert counts() == expected
+    assert all(query["sql"].lstrip().upper().startswith("SELECT") for query in queries)
+    assert list(TopicCount.objects.values_list("topic__name", "post_count")) == stored
 
 
-def test_a_scheduled_post_is_counted_when_its_time_comes(week):
+def test_a_scheduled_post_is_counted_when_its_time_comes(week, django_capture_on_commit_callbacks):
     later = timezone.now() + timedelta(hours=1)
-    make_post(digest=week, published=True, published_at=later, tags=["예약"])
+    with django_capture_on_commit_callbacks(execute=True):
+        make_post(week=week, published=True, published_at=later, topics=["예약"])
     assert counts() == {"NLP": 2, "비전": 1}
 
     with mock.patch("django.utils.timezone.now", return_value=later):

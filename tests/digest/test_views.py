@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from archive.models import Post
-from tests.factories import make_digest, make_post, make_published_week, make_round_up_week
+from tests.factories import make_post, make_published_week, make_round_up_week, make_week
 from tests.html import parse, text, texts
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_each_post_in_a_week_shows_its_date_source_summary_links_comment_and_top
 
 def test_the_week_page_links_the_nearest_published_weeks_around_it(client, round_up_week):
     make_published_week(2020, 53, posts=1)
-    make_digest(2021, 6)  # a draft in between is skipped
+    make_week(2021, 6)  # a draft in between is skipped
     make_published_week(2021, 8, posts=1)
 
     nav = parse(client.get("/2021/w05/")).select_one("nav.week-nav")
@@ -175,7 +175,7 @@ def test_a_korean_topic_page_lists_its_posts_newest_first(client, round_up_week)
     assert text(page.select_one(".lede")) == "글 2개, 최신순."
     cards = page.select("ol.cards .card")
     assert texts(page, "ol.cards .card-title") == [
-        Post.objects.get(digest__week=6).title,
+        Post.objects.get(week__number=6).title,
         "한국어 문장 임베딩 모델 공개",
     ]
     assert cards[1].select_one(".post-meta a")["href"] == "/2021/w05/#한국어-문장-임베딩-모델-공개"
@@ -183,9 +183,9 @@ def test_a_korean_topic_page_lists_its_posts_newest_first(client, round_up_week)
 
 
 def test_topic_pages_are_paginated(client, db):
-    digest = make_digest(published=True)
+    week = make_week(published=True)
     for _ in range(25):
-        make_post(digest=digest, published=True, tags=["NLP"])
+        make_post(week=week, published=True, topics=["NLP"])
 
     first = parse(client.get("/topics/nlp/"))
     second = parse(client.get("/topics/nlp/?page=2"))
@@ -246,9 +246,9 @@ def test_the_search_page_without_a_query_shows_only_the_form(client, round_up_we
 
 
 def test_search_results_are_paginated_keeping_the_query(client, db):
-    digest = make_digest(published=True)
+    week = make_week(published=True)
     for number in range(23):
-        make_post(title=f"모델 {number}", digest=digest, published=True)
+        make_post(title=f"모델 {number}", week=week, published=True)
 
     page = parse(client.get("/search/", {"q": "모델"}))
 
@@ -304,7 +304,7 @@ def test_the_canonical_url_comes_from_site_url_not_the_host_asked(client, round_
 
 
 def test_a_week_description_is_its_intro_as_plain_text(client, db):
-    make_digest(published=True, intro="**굵게** 쓴 머리말 & 기호")
+    make_week(published=True, intro="**굵게** 쓴 머리말 & 기호")
 
     page = parse(client.get("/2021/w05/"))
 

@@ -6,9 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from archive.models import Post, Status
-from digest.models import WeeklyDigest
-from tests.factories import make_digest, make_post
+from archive.models import Post, Status, Week
+from tests.factories import make_post, make_week
 from tests.html import parse, text, texts
 
 pytestmark = pytest.mark.django_db
@@ -21,24 +20,24 @@ def visibility_matrix(db):
     """One readable post, and one of each kind of post a reader must not see. Every post is
     tagged 공통 (so counts show whether hidden posts leak in) and holds the word 모델."""
     future = timezone.now() + timedelta(days=1)
-    live = make_digest(2021, 5, published=True, title="공개 주간")
-    make_post("공개 글", digest=live, published=True, tags=["공통"], summary="모델")
-    make_post("초안 글", digest=live, tags=["공통", "비밀"], summary="모델")
+    live = make_week(2021, 5, published=True, title="공개 주간")
+    make_post("공개 글", week=live, published=True, topics=["공통"], summary="모델")
+    make_post("초안 글", week=live, topics=["공통", "비밀"], summary="모델")
     make_post(
         "예약된 글",
-        digest=live,
+        week=live,
         status=Status.PUBLISHED,
         published_at=future,
-        tags=["공통", "비밀"],
+        topics=["공통", "비밀"],
         summary="모델",
     )
-    draft_week = make_digest(2021, 6, title="초안 주간")
-    make_post("초안 주간의 글", digest=draft_week, published=True, tags=["공통", "비밀"])
-    future_week = make_digest(
+    draft_week = make_week(2021, 6, title="초안 주간")
+    make_post("초안 주간의 글", week=draft_week, published=True, topics=["공통", "비밀"])
+    future_week = make_week(
         2021, 7, status=Status.PUBLISHED, published_at=future, title="예약 주간"
     )
-    make_post("예약 주간의 글", digest=future_week, published=True, tags=["공통", "비밀"])
-    make_digest(2022, 1, title="초안 주간 2022")
+    make_post("예약 주간의 글", week=future_week, published=True, topics=["공통", "비밀"])
+    make_week(2022, 1, title="초안 주간 2022")
 
 
 def hidden_post_urls():
@@ -138,7 +137,7 @@ def test_a_scheduled_week_appears_once_its_time_has_come(client, visibility_matr
     assert client.get("/2021/w07/").status_code == 404
 
     past = timezone.now() - timedelta(seconds=1)
-    WeeklyDigest.objects.filter(week=7).update(published_at=past)
+    Week.objects.filter(number=7).update(published_at=past)
 
     assert texts(parse(client.get("/2021/w07/")), "ol.posts h2") == ["예약 주간의 글"]
 

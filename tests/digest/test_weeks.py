@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from digest.weeks import IsoWeek
+from archive.weeks import IsoWeek
 
 
 @pytest.mark.parametrize(

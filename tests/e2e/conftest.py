@@ -24,8 +24,8 @@ from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 
+from archive.models import Week
 from benchmarks.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
-from digest.models import WeeklyDigest
 
 AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -182,9 +182,9 @@ def site(transactional_db):
     """The demo archive (`manage.py loaddemo`): what a newcomer first sees, and what
     `make lighthouse` measures. Its newest week, first post and a Korean topic."""
     call_command("loaddemo", stdout=StringIO())
-    week = WeeklyDigest.objects.published().newest_first().first()
-    post = week.posts.published().in_digest_order().first()
-    return SimpleNamespace(week=week, post=post, topic=post.tags.get(name="자연어처리"))
+    week = Week.objects.published().newest_first().first()
+    post = week.posts.published().in_reading_order().first()
+    return SimpleNamespace(week=week, post=post, topic=post.topics.get(name="자연어처리"))
 
 
 @pytest.fixture

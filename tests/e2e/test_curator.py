@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from digest.weeks import IsoWeek
+from archive.weeks import IsoWeek
 from tests import factories
 
 pytestmark = pytest.mark.browser
@@ -88,8 +88,8 @@ def test_two_posts_from_bookmarklet_to_public_week_and_feed(new_context, site, c
     steps.click(page.get_by_role("button", name="Save", exact=True))
     expect(page.locator(".messagelist .success")).to_have_count(1)
 
-    # Both landed in this week's draft digest in the order saved; the first moves to the end.
-    steps.click(page.locator("#nav-sidebar .model-weeklydigest th a"))
+    # Both landed in this week's draft week in the order saved; the first moves to the end.
+    steps.click(page.locator("#nav-sidebar .model-week th a"))
     steps.click(page.locator("#result_list tr", has_text=week.iso_label).locator("th a"))
     rows = page.locator("#posts-group tr.form-row")
     expect(rows.locator("td.field-title")).to_have_text([t["title"] for t in THREADS])
@@ -105,7 +105,7 @@ def test_two_posts_from_bookmarklet_to_public_week_and_feed(new_context, site, c
 
     # Readers see the week in the new order, with the intro, the topics and a clean source.
     steps.click(this_week.get_by_role("link", name="View"))
-    expect(page).to_have_url(re.compile(f"/{week.year}/w{week.week:02d}/$"))
+    expect(page).to_have_url(re.compile(f"/{week.year}/w{week.number:02d}/$"))
     expect(page.locator(".week-intro")).to_have_text(INTRO)
     expect(page.locator(".posts .post-title")).to_have_text(
         [THREADS[1]["title"], THREADS[0]["title"]]
@@ -118,7 +118,7 @@ def test_two_posts_from_bookmarklet_to_public_week_and_feed(new_context, site, c
     feed = feedparser.parse(steps.fetch("/feed/"))
     assert feed.bozo == 0
     newest = feed.entries[0]
-    assert newest.link.endswith(f"/{week.year}/w{week.week:02d}/")
+    assert newest.link.endswith(f"/{week.year}/w{week.number:02d}/")
     content = newest.content[0].value
     assert INTRO in content
     assert content.index(THREADS[1]["title"]) < content.index(THREADS[0]["title"])

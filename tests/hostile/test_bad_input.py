@@ -12,12 +12,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from archive.models import Link, Post, PostLink
-from digest.models import WeeklyDigest
-from tests.factories import make_digest, make_post, make_user
+from archive.models import Link, Post, PostLink, Topic, Week
+from tests.factories import make_post, make_user, make_week
 from tests.hostile.safety import assert_feed_runs_nothing, assert_runs_nothing
 from tests.htmltree import form_values, parse_html
 
@@ -57,7 +55,7 @@ REFUSED_URLS = {
 
 
 def counts():
-    return tuple(model.objects.count() for model in (Post, Link, PostLink, WeeklyDigest, Tag))
+    return tuple(model.objects.count() for model in (Post, Link, PostLink, Week, Topic))
 
 
 @pytest.fixture
@@ -107,7 +105,7 @@ def submit(client, url, values, field, value, *, refused, stored):
 
 
 def expected(field, value):
-    if field == "tags":
+    if field == "topics":
         return sorted(parse_tags(value))
     return value.strip()
 
@@ -115,10 +113,10 @@ def expected(field, value):
 def everything_renders():
     """Every reader page and feed, with all that was saved, still renders and runs nothing."""
     reader = Client(raise_request_exception=False)
-    WeeklyDigest.objects.publish()
+    Week.objects.publish()
     Post.objects.publish()
     urls = ["/", "/weeks/", "/topics/", "/search/?q=%EB%AA%A8%EB%8D%B8", "/feeds/"]
-    urls += [digest.get_absolute_url() for digest in WeeklyDigest.objects.all()]
+    urls += [week.get_absolute_url() for week in Week.objects.all()]
     urls += [post.get_absolute_url() for post in Post.objects.all()]
     urls += [f"/topics/{tag.slug}/" for tag in Post.objects.published().topics()]
     for url in urls:
@@ -139,8 +137,8 @@ def newest_post():
 def post_value(field):
     def stored():
         post = newest_post()
-        if field == "tags":
-            return sorted(post.tags.names())
+        if field == "topics":
+            return sorted(post.topics.names())
         if field == "post_links-0-label":
             return post.post_links.get().label
         return getattr(post, field)
@@ -149,7 +147,7 @@ def post_value(field):
 
 
 @pytest.mark.parametrize(
-    "field", ["title", "summary", "commentary", "tags", "slug", "post_links-0-label"]
+    "field", ["title", "summary", "commentary", "topics", "slug", "post_links-0-label"]
 )
 def test_the_post_form_takes_any_text_and_refuses_what_cannot_be_kept(curator, field):
     values = admin_form(curator, POST_ADD) | {"title": "기본 제목", "posted_on": "2021-02-02"}
@@ -199,26 +197,26 @@ def test_the_link_form_keeps_text_and_addresses_or_refuses_them(curator):
 
 
 def test_the_week_form_keeps_text_or_refuses_it(curator):
-    add = reverse("admin:digest_weeklydigest_add")
+    add = reverse("admin:archive_week_add")
     values = admin_form(curator, add)
     week = iter(range(1, 53))
 
     for field in ["title", "intro", "outro"]:
         for name, value in {**TEXT, **REFUSED_TEXT}.items():
-            values |= {"year": "2021", "week": str(next(week))}
+            values |= {"year": "2021", "number": str(next(week))}
             refused = name in REFUSED_TEXT
-            stored = lambda field=field: getattr(WeeklyDigest.objects.latest("id"), field)  # noqa: E731
+            stored = lambda field=field: getattr(Week.objects.latest("id"), field)  # noqa: E731
             submit(curator, add, values, field, value, refused=refused, stored=stored)
     everything_renders()
 
 
 def test_the_topic_form_keeps_names_or_refuses_them(curator):
-    add = reverse("admin:taggit_tag_add")
+    add = reverse("admin:archive_topic_add")
     values = admin_form(curator, add)
 
     for number, (name, value) in enumerate({**TEXT, **REFUSED_TEXT}.items()):
         values["slug"] = f"topic-{number}"
-        stored = lambda: Tag.objects.latest("id").name  # noqa: E731
+        stored = lambda: Topic.objects.latest("id").name  # noqa: E731
         submit(curator, add, values, "name", value, refused=name in REFUSED_TEXT, stored=stored)
     everything_renders()
 
@@ -227,7 +225,7 @@ def test_the_topic_form_keeps_names_or_refuses_them(curator):
 
 
 def test_a_duplicate_title_gets_its_own_address_and_a_duplicate_slug_is_refused(curator):
-    first = make_post("같은 제목", digest=make_digest())
+    first = make_post("같은 제목", week=make_week())
     values = admin_form(curator, POST_ADD) | {"title": "같은 제목", "posted_on": "2021-02-02"}
 
     assert curator.post(POST_ADD, values).status_code == 302
@@ -237,13 +235,13 @@ def test_a_duplicate_title_gets_its_own_address_and_a_duplicate_slug_is_refused(
 
 
 def test_a_duplicate_week_link_or_topic_is_refused_on_its_field(curator):
-    make_digest(2021, 5)
-    make_post(tags=["자연어처리"])
+    make_week(2021, 5)
+    make_post(topics=["자연어처리"])
     Link.objects.for_url("https://github.com/kakaobrain/pororo")
     cases = [
-        ("admin:digest_weeklydigest_add", {"year": "2021", "week": "5"}, "__all__"),
+        ("admin:archive_week_add", {"year": "2021", "number": "5"}, "__all__"),
         ("admin:archive_link_add", {"url": "https://GitHub.com/kakaobrain/pororo?fbclid=1"}, "url"),
-        ("admin:taggit_tag_add", {"name": "자연어처리", "slug": "nlp-2"}, "name"),
+        ("admin:archive_topic_add", {"name": "자연어처리", "slug": "nlp-2"}, "name"),
     ]
     for name, fields, field in cases:
         url = reverse(name)
@@ -255,9 +253,7 @@ def test_a_duplicate_week_link_or_topic_is_refused_on_its_field(curator):
 
 
 def test_a_change_form_refusing_one_value_changes_nothing(curator):
-    post = make_post(
-        "원래", digest=make_digest(), summary="원래 요약", links=["https://a.example/"]
-    )
+    post = make_post("원래", week=make_week(), summary="원래 요약", links=["https://a.example/"])
     change = reverse("admin:archive_post_change", args=[post.pk])
     values = admin_form(curator, change)
     values |= {"title": "바뀜", "post_links-0-label": "바뀐 라벨", "summary": "- " * 2000 + "x"}

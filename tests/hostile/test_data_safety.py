@@ -5,9 +5,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from archive.models import Link, Post, PostLink
-from digest.models import WeeklyDigest
-from tests.factories import make_digest, make_link, make_post, make_published_week, make_user
+from archive.models import Link, Post, PostLink, Week
+from tests.factories import make_link, make_post, make_published_week, make_user, make_week
 from tests.html import parse, text
 from tests.htmltree import form_values, parse_html
 
@@ -27,7 +26,7 @@ def contents(post):
         post.summary_html,
         post.source_id,
         post.position,
-        sorted(post.tags.names()),
+        sorted(post.topics.names()),
         list(post.post_links.values_list("link", "label", "position")),
     )
 
@@ -35,22 +34,22 @@ def contents(post):
 def test_deleting_a_week_keeps_its_posts_out_of_sight_until_they_have_a_week_again(curator):
     week = make_published_week()
     before = {post.pk: contents(post) for post in week.posts.all()}
-    url = reverse("admin:digest_weeklydigest_delete", args=[week.pk])
+    url = reverse("admin:archive_week_delete", args=[week.pk])
 
     confirmation = parse(curator.get(url))
     assert "Its 3 posts are kept, without a week" in text(confirmation.select_one(".kept-posts"))
     assert curator.post(url, {"post": "yes"}).status_code == 302
 
-    assert not WeeklyDigest.objects.exists()
+    assert not Week.objects.exists()
     posts = Post.objects.all()
     assert {post.pk: contents(post) for post in posts} == before
-    assert all(post.digest is None for post in posts)
+    assert all(post.week is None for post in posts)
     reader = Client()
     assert not Post.objects.published().exists()
     for post in posts:
         assert reader.get(post.get_absolute_url()).status_code == 404
     assert "<item>" not in reader.get("/feed/posts/").content.decode()
-    listed = curator.get(reverse("admin:archive_post_changelist"), {"digest__isnull": "True"})
+    listed = curator.get(reverse("admin:archive_post_changelist"), {"week__isnull": "True"})
     assert len(listed.context["cl"].result_list) == 3
 
     post = posts.first()
@@ -58,28 +57,28 @@ def test_deleting_a_week_keeps_its_posts_out_of_sight_until_they_have_a_week_aga
     form = form_values(parse_html(curator.get(change).content).find("form", id="post_form"))
     assert curator.post(change, form).status_code == 302
     post.refresh_from_db()
-    assert (post.digest.iso_label, post.digest.status) == ("2021-W05", "draft")
+    assert (post.week.iso_label, post.week.status) == ("2021-W05", "draft")
 
 
 def test_deleting_weeks_in_bulk_keeps_their_posts_and_says_so(curator):
-    weeks = [make_published_week(week=5), make_published_week(week=6)]
-    changelist = reverse("admin:digest_weeklydigest_changelist")
+    weeks = [make_published_week(number=5), make_published_week(number=6)]
+    changelist = reverse("admin:archive_week_changelist")
     chosen = {"action": "delete_selected", "_selected_action": [week.pk for week in weeks]}
 
     confirmation = parse(curator.post(changelist, chosen))
     assert "posts of these weeks are kept" in text(confirmation.select_one(".kept-posts"))
     assert curator.post(changelist, chosen | {"post": "yes"}).status_code == 302
 
-    assert not WeeklyDigest.objects.exists()
-    assert Post.objects.filter(digest=None).count() == 6
+    assert not Week.objects.exists()
+    assert Post.objects.filter(week=None).count() == 6
 
 
 def uses(link, how):
-    digest = make_digest()
+    week = make_week()
     if how in {"source", "both"}:
-        make_post(digest=digest, source=link)
+        make_post(week=week, source=link)
     if how in {"links", "both"}:
-        post = make_post(digest=digest)
+        post = make_post(week=week)
         PostLink.objects.create(post=post, link=link)
 
 

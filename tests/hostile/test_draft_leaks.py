@@ -14,9 +14,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from archive.models import Link, Post, PostLink, Status
-from digest.models import WeeklyDigest
-from tests.factories import make_digest, make_post, make_user
+from archive.models import Link, Post, PostLink, Status, Week
+from tests.factories import make_post, make_user, make_week
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -25,15 +24,15 @@ SHARED_TOPIC = "shared"
 LATER = timedelta(days=1)
 
 
-def hidden_post(token, digest, **fields):
+def hidden_post(token, week, **fields):
     """A post carrying its token in every field a reader could see."""
     post = make_post(
         f"{token} title",
-        digest=digest,
+        week=week,
         summary=f"{token} summary, common words",
         commentary=f"{token} comment",
         source=Link.objects.for_url(f"https://example.com/{token}/source"),
-        tags=[SHARED_TOPIC, token],
+        topics=[SHARED_TOPIC, token],
         **fields,
     )
     PostLink.objects.create(
@@ -43,7 +42,7 @@ def hidden_post(token, digest, **fields):
 
 
 def hidden_week(token, week, **fields):
-    return make_digest(
+    return make_week(
         2021, week, title=f"{token} week", intro=f"{token} intro", outro=f"{token} outro", **fields
     )
 
@@ -59,7 +58,7 @@ def every_way_of_hiding(readable):
     )
     future_week = hidden_week("zqfutureweek", 7, status=Status.PUBLISHED, published_at=now + LATER)
     future_week_post = hidden_post("zqpostinfutureweek", future_week, published=True)
-    draft_only_year = make_digest(2022, 1, title="zqdraftyear week")
+    draft_only_year = make_week(2022, 1, title="zqdraftyear week")
     hidden_post("zqdraftyear", draft_only_year)
     return {
         "zqdraftweek": [draft_week],
@@ -81,7 +80,7 @@ def unpublish_after_readers_saw_it(readable, surfaces):
     for url in surfaces:
         reader.get(url)
     assert "zqunpublishedpost" in reader.get("/feed/posts/").content.decode()
-    WeeklyDigest.objects.filter(pk=week.pk).unpublish()
+    Week.objects.filter(pk=week.pk).unpublish()
     Post.objects.filter(pk=post.pk).unpublish()
     return {
         "zqunpublishedweek": [week],
@@ -124,20 +123,20 @@ SURFACES = [
 def own_urls(thing):
     if isinstance(thing, str):
         return [thing]
-    if isinstance(thing, WeeklyDigest):
-        return [thing.get_absolute_url(), f"/{thing.year}/w{thing.week:02d}.md"]
+    if isinstance(thing, Week):
+        return [thing.get_absolute_url(), f"/{thing.year}/w{thing.number:02d}.md"]
     return [thing.get_absolute_url()]
 
 
 @pytest.fixture
 def matrix(db):
     """The readable week 2021-W05 with one readable post, then every way of hiding."""
-    readable = make_digest(2021, 5, published=True, title="Readable week")
+    readable = make_week(2021, 5, published=True, title="Readable week")
     make_post(
         "Readable post",
-        digest=readable,
+        week=readable,
         published=True,
-        tags=[SHARED_TOPIC, "readable"],
+        topics=[SHARED_TOPIC, "readable"],
         summary="common",
     )
     hidden = every_way_of_hiding(readable)

@@ -5,7 +5,8 @@ from the pieces hostile input is made of, and on the XSS corpus cut up and recom
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.rendering import markdown_problem, render_markdown
+from archive.markdown_limits import markdown_problem
+from archive.rendering import render_markdown
 from tests.hostile.corpus import payloads
 from tests.hostile.safety import assert_only_allowlisted
 

@@ -7,10 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
-from taggit.models import Tag
 
-from archive.models import Link, Post
-from digest.models import WeeklyDigest
+from archive.models import Link, Post, Topic, Week
 from tests.factories import (
     make_link,
     make_published_week,
@@ -36,7 +34,7 @@ def site(db):
     make_two_factor(someone)  # an authenticator and recovery codes
     sign_in_through_the_form(someone, password="wrong")  # a failed sign-in, for the lockouts
     sign_in_through_the_form(make_user("staff", staff=True))  # a sign-in, for the sign-in log
-    assert Group.objects.exists() and Tag.objects.exists()
+    assert Group.objects.exists() and Topic.objects.exists()
     return week
 
 
@@ -63,7 +61,7 @@ def test_only_staff_reach_the_admin(site, who):
             assert response.templates[0].name == "admin/login.html", url
 
 
-CURATED = [Post, Link, WeeklyDigest, Tag]
+CURATED = [Post, Link, Week, Topic]
 
 
 def model_urls(model):
@@ -99,7 +97,7 @@ def test_the_curators_group_holds_only_curating_permissions():
     curators = Group.objects.get(name="Curators")
 
     apps = set(curators.permissions.values_list("content_type__app_label", flat=True))
-    assert apps == {"archive", "digest", "taggit"}
+    assert apps == {"archive", "taggit"}
 
 
 # CSRF: every form a browser posts, posted by a client that checks the token like a browser's
@@ -114,10 +112,10 @@ def form_posts(site):
         reverse("admin:archive_post_delete", args=[post.pk]),
         reverse("admin:archive_post_changelist"),  # actions
         reverse("admin:archive_link_add"),
-        reverse("admin:digest_weeklydigest_add"),
-        reverse("admin:digest_weeklydigest_change", args=[site.pk]),
-        reverse("admin:digest_weeklydigest_changelist"),
-        reverse("admin:taggit_tag_add"),
+        reverse("admin:archive_week_add"),
+        reverse("admin:archive_week_change", args=[site.pk]),
+        reverse("admin:archive_week_changelist"),
+        reverse("admin:archive_topic_add"),
         reverse("admin:password_change"),
         reverse("admin:logout"),
     ]

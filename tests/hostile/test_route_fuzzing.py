@@ -40,7 +40,7 @@ SAMPLE_VALUES = {
 }
 QUERY_KEYS = [
     "q", "page", "topic", "o", "p", "e", "all", "next", "language", "_changelist_filters",
-    "status__exact", "digest__id__exact", "tags__id__exact", "link_kind", "posted_on__year",
+    "status__exact", "week__id__exact", "topics__id__exact", "link_kind", "posted_on__year",
     "posted_on__month", "posted_on__day", "kind__exact", "year", "url", "title", "text",
     "_popup", "_to_field", "term", "app_label", "model_name", "field_name",
 ]  # fmt: skip
@@ -75,7 +75,7 @@ HEADERS = st.fixed_dictionaries(
         "HTTP_REFERER": st.sampled_from(["https://evil.example/", "not a url", "/%ff"]),
     },
 )
-FORM_KEYS = [*QUERY_KEYS, "action", "_selected_action", "post", "name", "slug", "summary", "posted_on", "source_url", "tags"]  # fmt: skip
+FORM_KEYS = [*QUERY_KEYS, "action", "_selected_action", "post", "name", "slug", "summary", "posted_on", "source_url", "topics"]  # fmt: skip
 FORM = st.dictionaries(st.one_of(st.sampled_from(FORM_KEYS), SEGMENT), VALUE, max_size=6)
 
 

@@ -24,12 +24,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.forms import LinkURLField
-from archive.models import Link, Post, PostLink, Status
-from archive.rendering import markdown_problem, render_markdown
+from archive.markdown_limits import markdown_problem
+from archive.models import Link, Post, PostLink, Status, Week
+from archive.rendering import render_markdown
 from digest import feeds
 from digest.feeds import TopicFeed
 from digest.forms import QUERY_MAX_LENGTH
-from digest.models import WeeklyDigest
 from tests.factories import make_user
 from tests.hostile.corpus import payloads
 from tests.hostile.safety import (
@@ -77,9 +77,9 @@ def pasted_link(address, payload):
 def store_batch(batch):
     """Per payload, one published week (2021-W01, W02…) holding one published post."""
     for number, payload in enumerate(batch, start=1):
-        digest = WeeklyDigest.objects.create(
+        week = Week.objects.create(
             year=2021,
-            week=number,
+            number=number,
             title=typed(payload, 300),
             intro=written(payload),
             outro=written(payload),
@@ -92,13 +92,13 @@ def store_batch(batch):
             summary=written(payload),
             commentary=written(payload),
             source=source or pasted_link(f"https://example.com/source/{number}", payload),
-            posted_on=digest.start,
-            digest=digest,
+            posted_on=week.start,
+            week=week,
             status=Status.PUBLISHED,
             published_at=PUBLISHED_AT,
         )
         # The whole payload as one topic, as typing it in quotes in the topics field gives.
-        post.tags.add(SHARED_TOPIC, *filter(None, [typed(payload, 100)]))
+        post.topics.add(SHARED_TOPIC, *filter(None, [typed(payload, 100)]))
         link = pasted_link(f"https://example.com/links/{number}?q={payload}", payload)
         PostLink.objects.create(
             post=post,
@@ -168,10 +168,10 @@ def test_no_payload_runs_anywhere_a_reader_looks(client, monkeypatch, batch):
     assert len(ElementTree.fromstring(client.get("/feed/").content).findall("channel/item")) == len(
         batch
     )
-    for post in Post.objects.published().select_related("digest").prefetch_related("tags"):
-        for url in [post.digest.get_absolute_url(), post.get_absolute_url()]:
+    for post in Post.objects.published().select_related("week").prefetch_related("topics"):
+        for url in [post.week.get_absolute_url(), post.get_absolute_url()]:
             assert_runs_nothing(get(client, url).content, url)
-        for tag in post.tags.exclude(name=SHARED_TOPIC):
+        for tag in post.topics.exclude(name=SHARED_TOPIC):
             topic = reverse("digest:topic", kwargs={"slug": tag.slug})
             assert_runs_nothing(get(client, topic).content, topic)
             # A topic's feeds hold the entries checked in the shared topic's feeds above; what
@@ -184,10 +184,10 @@ def test_no_payload_runs_anywhere_a_reader_looks(client, monkeypatch, batch):
     curator = Client()
     curator.force_login(make_user("curator", curator=True))
     download = curator.post(
-        reverse("admin:digest_weeklydigest_changelist"),
+        reverse("admin:archive_week_changelist"),
         {
             "action": "download_markdown",
-            "_selected_action": list(WeeklyDigest.objects.values_list("pk", flat=True)),
+            "_selected_action": list(Week.objects.values_list("pk", flat=True)),
         },
     )
     assert download["Content-Type"] == "application/zip"

@@ -3,9 +3,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.importing import DigestFormatError, decode, parse_digest
-from archive.services import import_digest
-from digest.weeks import IsoWeek
+from archive.content import ContentError
+from archive.importing import decode, parse_digest
+from archive.services import import_week
+from archive.weeks import IsoWeek
 
 
 def iso_week(value):
@@ -41,9 +42,9 @@ class Command(BaseCommand):
         for number, path in enumerate(files, start=1):
             self.stdout.write(f"[{number}/{len(files)}] {path}")
             try:
-                parsed = parse_digest(decode(path.read_bytes(), str(path)), str(path), week)
-                report = import_digest(parsed, publish=publish, dry_run=dry_run)
-            except (OSError, DigestFormatError) as error:
+                content = parse_digest(decode(path.read_bytes(), str(path)), str(path), week)
+                report = import_week(content, publish=publish, dry_run=dry_run)
+            except (OSError, ContentError) as error:
                 kept = " (the files before it were)" if number > 1 and not dry_run else ""
                 reason = f"{path}: {error.strerror}" if isinstance(error, OSError) else error
                 raise CommandError(f"{reason}\nNothing of {path} was imported{kept}.") from None
@@ -52,7 +53,7 @@ class Command(BaseCommand):
     def describe(self, report, dry_run):
         created = "would be created" if dry_run else "created"
         week = report.week
-        state = f"new week, {created}" if report.digest_created else "week already there"
+        state = f"new week, {created}" if report.week_created else "week already there"
         self.stdout.write(f"  {week.iso_label} ({week.korean_label}): {state}")
         for number, post in enumerate(report.posts, start=1):
             if post.created:

@@ -32,18 +32,18 @@ ISO_LABEL = re.compile(r"(?P<year>\d{4})-?W(?P<week>\d{1,2})", re.IGNORECASE)
 @dataclass(frozen=True, order=True)
 class IsoWeek:
     year: int
-    week: int
+    number: int
 
     def __post_init__(self):
         try:
-            date.fromisocalendar(self.year, self.week, 1)
+            date.fromisocalendar(self.year, self.number, 1)
         except (ValueError, OverflowError):
-            raise ValueError(f"{self.year}-W{self.week:02d} is not an ISO week") from None
+            raise ValueError(f"{self.year}-W{self.number:02d} is not an ISO week") from None
 
     @classmethod
     def of(cls, day: date) -> "IsoWeek":
-        year, week, _weekday = day.isocalendar()
-        return cls(year, week)
+        year, number, _weekday = day.isocalendar()
+        return cls(year, number)
 
     @classmethod
     def from_iso_label(cls, label: str) -> "IsoWeek":
@@ -76,7 +76,7 @@ class IsoWeek:
 
     @property
     def start(self) -> date:
-        return date.fromisocalendar(self.year, self.week, 1)
+        return date.fromisocalendar(self.year, self.number, 1)
 
     @property
     def end(self) -> date:
@@ -100,7 +100,7 @@ class IsoWeek:
 
     @property
     def iso_label(self) -> str:
-        return f"{self.year}-W{self.week:02d}"
+        return f"{self.year}-W{self.number:02d}"
 
     @property
     def month_week(self) -> tuple[int, int, int]:
@@ -139,4 +139,4 @@ class IsoWeek:
 
     @property
     def english_label(self) -> str:
-        return f"Week {self.week}, {self.year} · {self.english_range}"
+        return f"Week {self.number}, {self.year} · {self.english_range}"

@@ -16,20 +16,20 @@ from taggit.utils import edit_string_for_tags
 from archive.importing import COMMENTARY_MARKER, first_subitem, links_in, split_commentary
 
 
-def digest_markdown(digest, posts) -> str:
+def week_markdown(week, posts) -> str:
     """`posts` (a Post queryset) are the ones to include: the caller decides who reads what."""
     posts = (
-        posts.in_digest_order()
+        posts.in_reading_order()
         .select_related("source")
-        .prefetch_related("tags", "post_links__link")
+        .prefetch_related("topics", "post_links__link")
     )
-    blocks = [f"# {digest.title or digest.korean_label}"]
-    if digest.intro.strip():
-        blocks.append(_text(digest.intro))
+    blocks = [f"# {week.title or week.korean_label}"]
+    if week.intro.strip():
+        blocks.append(_text(week.intro))
     for number, post in enumerate(posts, start=1):
         blocks += ["---", _post_markdown(number, post)]
-    if digest.outro.strip():
-        blocks += ["---", _text(digest.outro)]
+    if week.outro.strip():
+        blocks += ["---", _text(week.outro)]
     return "\n\n".join(blocks) + "\n"
 
 
@@ -57,8 +57,8 @@ def _post_markdown(number, post):
     if found is None or [(link.url, link.label) for link in found] != links:
         listed = " · ".join(_link(url, label) for url, label in links)
         blocks.append(f"링크: {listed or '없음'}")
-    if tags := post.tags.all():
-        blocks.append("주제: " + edit_string_for_tags(tags))
+    if topics := post.topics.all():
+        blocks.append("주제: " + edit_string_for_tags(topics))
     return "\n\n".join(blocks)
 
 

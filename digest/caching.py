@@ -1,0 +1,98 @@
+"""HTTP conditional caching of readers' pages and feeds, named after the content's state.
+
+Readers' pages and feeds are read and polled far more often than the content changes, so a view
+wrapped in `cached_until_changed` first asks for the content's state (`archive.versioning`:
+one indexed query) and derives an ETag and a Last-Modified date from it. A request whose
+`If-None-Match`/`If-Modified-Since` matches gets a 304 with no body after that single query.
+Any other request looks the full response up in Django's cache under a key made of the URL and
+the ETag, so a change (or a publication time passing) simply makes the old entries unreachable:
+nothing is deleted, no cached response can outlive the state it was rendered from, and the cache
+timeout (`CACHE_SECONDS`) only bounds memory. The state is read before the content, and both
+only move forward, so a response is never older than the key it is stored under.
+
+Responses must depend on nothing but the URL, the language and the public content, so reader
+pages carry no CSRF token (the language switcher is a link, digest.views.switch_language).
+A staff member's request goes straight to the view, uncached: it may be a preview of drafts
+(digest.views.PreviewMixin), which must never be stored nor answer anyone's validators.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from archive.versioning import current_state
+
+CACHE_PREFIX = "fresh"
+
+
+def state_for(request):
+    """The content's state once per request, so a view reuses what its decorator asked."""
+    if not hasattr(request, "_content_state"):
+        request._content_state = current_state()
+    return request._content_state
+
+
+def fingerprint(state, language):
+    """Names one rendering of the content: the ETag, and part of the cache key."""
+    return hashlib.md5(f"{state.key}|{language}".encode(), usedforsecurity=False).hexdigest()
+
+
+def cached_until_changed(view):
+    """ETag, Last-Modified, 304s and a shared response cache for a public GET view."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or _may_preview(request):
+            return view(request, *args, **kwargs)
+        state = state_for(request)
+        name = fingerprint(state, translation.get_language())
+        etag = f'"{name}"'
+        last_modified = int(state.last_modified.timestamp())
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if response is None:
+            response = _cached_response(request, name, view, args, kwargs)
+        if response.status_code in (200, 304):
+            response.headers["ETag"] = etag
+            response.headers["Last-Modified"] = http_date(last_modified)
+            # Kept by browsers but asked for again each time (a 304 is cheap): a reader who
+            # switches language must not be shown the copy kept in the other one.
+            patch_cache_control(response, no_cache=True)
+        # The same address shows staff their previews: shared caches must tell them apart.
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    return wrapper
+
+
+def _may_preview(request):
+    # Without a session there is no staff member to ask about (nor a session to load).
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return bool(user and user.is_staff)
+
+
+def _cached_response(request, name, view, args, kwargs):
+    url = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    key = f"{CACHE_PREFIX}:{url}:{name}"
+    cached = cache.get(key)
+    if cached is not None:
+        content, content_type = cached
+        return HttpResponse(content, content_type=content_type)
+    response = view(request, *args, **kwargs)
+    if response.status_code == 200 and not response.streaming:
+
+        def store(response):
+            cache.set(key, (response.content, response["Content-Type"]), settings.CACHE_SECONDS)
+
+        if getattr(response, "is_rendered", True):
+            store(response)
+        else:  # a TemplateResponse, rendered on its way out
+            response.add_post_render_callback(store)
+    return response
