@@ -484,9 +484,7 @@ def _week_of(items, title, title_line):
     label = KOREAN_LABEL.search(title)
     if label:
         try:
-            named = IsoWeek.from_month_week(
-                int(label["year"]), int(label["month"]), int(label["number"])
-            )
+            named = IsoWeek.from_korean_label(label[0])
         except ValueError:
             raise DigestFormatError(
                 title_line.number, f"{label[0]} is not a week that exists"

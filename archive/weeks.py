@@ -86,17 +86,8 @@ class IsoWeek:
     def thursday(self) -> date:
         return self.start + timedelta(days=3)
 
-    def days(self) -> list[date]:
-        return [self.start + timedelta(days=offset) for offset in range(7)]
-
-    def __contains__(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
     def previous(self) -> "IsoWeek":
         return IsoWeek.of(self.start - timedelta(days=7))
-
-    def next(self) -> "IsoWeek":
-        return IsoWeek.of(self.start + timedelta(days=7))
 
     @property
     def iso_label(self) -> str:

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.encoding import iri_to_uri
 from django.utils.html import escape
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -331,7 +331,7 @@ class TopicFeed(PostEntries, SiteFeed):
 
 SITE_FEEDS = (
     (
-        _("Weekly digests"),
+        pgettext_lazy("feed", "Weeks"),
         _("One entry per week, with the whole week in it."),
         (("RSS", "digest:feed"), ("Atom", "digest:feed_atom"), ("JSON Feed", "digest:feed_json")),
     ),

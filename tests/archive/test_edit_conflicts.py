@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from archive.models import Post, Week
 from tests.factories import make_post, make_user, make_week
-from tests.htmltree import admin_form_values, error_messages
+from tests.html import admin_form_values, error_messages
 
 pytestmark = pytest.mark.django_db
 

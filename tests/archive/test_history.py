@@ -12,8 +12,7 @@ from django.utils import formats, timezone
 from archive.history import PUBLISHED, record_action, record_of
 from archive.models import Post
 from tests.factories import make_post, make_user, make_week
-from tests.html import parse, text
-from tests.htmltree import admin_form_values, error_messages
+from tests.html import admin_form_values, error_messages, parse, text
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from archive.rendering import render_markdown, sanitize_html
 from tests.hostile.safety import assert_only_allowlisted
-from tests.htmltree import parse_html
+from tests.html import parse_html
 
 HOSTILE_MARKDOWN = [
     # Script, however it is smuggled in.

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from archive.models import Post, Status, Week
 from tests.factories import make_post, make_week
-from tests.htmltree import form_values, parse_html
+from tests.html import form_values, parse_html
 
 pytestmark = pytest.mark.django_db
 

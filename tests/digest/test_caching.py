@@ -64,6 +64,7 @@ def test_a_page_is_rendered_once_then_served_from_the_cache(
 
     with django_assert_num_queries(1):  # the content's state, which names the cached copy
         again = client.get(WEEK)
+    assert again.status_code == 200
     assert again.content == first.content
     assert post_titles(again) == ["첫 글", "둘째 글"]
 

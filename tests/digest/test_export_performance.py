@@ -29,4 +29,5 @@ def test_the_admin_download_of_a_week(client, django_assert_max_num_queries, pos
             reverse("admin:archive_week_changelist"),
             {"action": "download_markdown", "_selected_action": [week.pk]},
         )
+    assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="2021-W05.md"'

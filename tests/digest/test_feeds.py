@@ -710,7 +710,7 @@ def test_the_opml_file_lists_the_site_feeds_and_every_topic_feed(client, week):
         if outline.get("type") == "rss"
     }
     assert feeds == {
-        "Weekly digests": f"{SITE}/feed/",
+        "Weeks": f"{SITE}/feed/",
         "Posts": f"{SITE}/feed/posts/",
         "NLP": f"{SITE}/topics/nlp/feed/",
         "자연어처리": SITE + quote("/topics/자연어처리/feed/"),

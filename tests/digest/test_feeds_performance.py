@@ -63,6 +63,7 @@ def test_a_cached_response_runs_one_query(client, django_assert_max_num_queries,
 
     with django_assert_max_num_queries(1):
         again = client.get(url)
+    assert again.status_code == 200
     assert again.content == first.content
 
 

@@ -109,16 +109,18 @@ def test_every_other_page_stays_under_its_cap(
 ):
     for url, cap in OTHER_PAGE_CAPS.items():
         with django_assert_max_num_queries(cap, info=url):
-            client.get(url)
+            response = client.get(url)
+        assert response.status_code == (404 if url == "/no/such/page/" else 200), url
 
 
 def test_staff_previews_cost_only_the_session_and_user_lookups(
     staff_client, small_and_big_weeks, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(WEEK_PAGE_MAX_QUERIES + 2):
-        staff_client.get("/2021/w05/")
+        week = staff_client.get("/2021/w05/")
     with django_assert_max_num_queries(5 + 2):
-        staff_client.get(first_post_url(small_and_big_weeks[1]))
+        post = staff_client.get(first_post_url(small_and_big_weeks[1]))
+    assert (week.status_code, post.status_code) == (200, 200)
 
 
 def test_the_archive_stays_small_with_20_years_of_weeks(

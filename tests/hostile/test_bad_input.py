@@ -17,7 +17,7 @@ from taggit.utils import parse_tags
 from archive.models import Link, Post, PostLink, Topic, Week
 from tests.factories import make_post, make_user, make_week
 from tests.hostile.safety import assert_feed_runs_nothing, assert_runs_nothing
-from tests.htmltree import form_values, parse_html
+from tests.html import form_values, parse_html
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from archive.models import Link, Post, PostLink, Week
 from tests.factories import make_link, make_post, make_published_week, make_user, make_week
-from tests.html import parse, text
-from tests.htmltree import form_values, parse_html
+from tests.html import form_values, parse, parse_html, text
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from tests.factories import (
     sign_in_through_the_form,
 )
 from tests.hostile.routes import admin_urls
-from tests.htmltree import form_values, parse_html
+from tests.html import form_values, parse_html
 
 pytestmark = pytest.mark.django_db
 
