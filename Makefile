@@ -10,7 +10,9 @@ PORT ?= 8000
 # npm the step is left out and the browser tests skip, saying why.
 NPM := $(shell command -v npm 2>/dev/null)
 NODE_TOOLS := node_modules/.installed
-# Lighthouse has its own lock in benchmarks/node, so `make test` never downloads it.
+# Lighthouse has its own lock in benchmarks/node, so `make test` never downloads it. Its package.json
+# pins two packages Lighthouse's trace engine asks for as "latest": otherwise each new release of
+# them puts the lock out of sync and `npm ci` refuses to install.
 LIGHTHOUSE := benchmarks/node/node_modules/.installed
 
 .PHONY: run test lint check serve bench lighthouse messages constraints clean
