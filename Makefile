@@ -55,8 +55,9 @@ bench: $(INSTALLED)
 	command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python -m benchmarks.run
 
-# Lighthouse's four scores for home and the week page, phone and desktop, on a server it starts
-# with the demo data and production settings. Needs npm and Chromium (CHROME_PATH).
+# Lighthouse's four scores for home, the week page and search, phone and desktop, on a server it
+# starts with the demo data and production settings; fails on any score below 100 it does not
+# explain (benchmarks/lighthouse.py). Needs npm and Chromium (CHROME_PATH).
 lighthouse: $(INSTALLED) $(LIGHTHOUSE)
 	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m benchmarks.lighthouse
 
