@@ -5,6 +5,11 @@ settings (DEBUG off, hashed and compressed static files) over plain HTTP on loop
 `make bench` serves it. Lighthouse drives Debian's Chromium (CHROME_PATH) and writes each full
 report beside the table, in the temporary folder, which is kept only with LIGHTHOUSE_KEEP=1.
 
+Performance is timed on a machine other programs share, and contention alone can cost it points
+(Lighthouse's docs/variability.md: "client resource contention", high impact). So a performance
+score below 100 is confirmed by the median of CONFIRMING_RUNS runs, as those docs advise; the
+other categories do not vary between runs.
+
 It is a gate: a score below 100 is printed with the audits that cost it, and the command fails,
 unless every audit that cost it is one this page is allowed to fail (ALLOWED_FAILURES, each with
 its reason; the score is still printed as Lighthouse gave it).
@@ -32,6 +37,7 @@ CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 FORM_FACTORS = {"mobile": [], "desktop": ["--preset=desktop"]}
 # A two-character Korean word the demo week uses, as a reader would type it.
 SEARCH = "/search/?q=%EB%AA%A8%EB%8D%B8"  # 모델
+CONFIRMING_RUNS = 3
 # Lighthouse's SEO category counts any block on indexing against the page. Search results are
 # kept out of search engines on purpose, as Google asks of a site's own result pages: a robots
 # noindex meta tag and robots.txt's `Disallow: /search/` (both pinned in tests/digest/test_views.py).
@@ -86,6 +92,19 @@ def audit(url, form_factor, report_path):
     return report
 
 
+def measure(url, form_factor, report_stem):
+    """The report to judge: the only run, or the median by performance of CONFIRMING_RUNS when
+    the first fell short; with every run's performance score, in order."""
+    reports = [audit(url, form_factor, f"{report_stem}-1.json")]
+    if scores(reports[0])["performance"] != 100:
+        reports += [
+            audit(url, form_factor, f"{report_stem}-{attempt}.json")
+            for attempt in range(2, CONFIRMING_RUNS + 1)
+        ]
+    ranked = sorted(reports, key=lambda report: scores(report)["performance"] or 0)
+    return ranked[len(ranked) // 2], [scores(report)["performance"] for report in reports]
+
+
 def scores(report):
     """Each category's score out of 100 (None when Lighthouse could not score it)."""
     return {
@@ -128,21 +147,26 @@ def main():
         sys.exit(f"no Chromium at {CHROME_PATH} (apt-get install chromium, or set CHROME_PATH)")
     data_dir = Path(tempfile.mkdtemp(prefix="jugan-lighthouse-"))
     try:
-        rows, failures, allowed = [], [], []
+        rows, failures, allowed, confirmed = [], [], [], []
         with demo_site(data_dir) as (server, pages):
             for name, path in pages.items():
                 for form_factor in FORM_FACTORS:
                     url = f"http://127.0.0.1:{server.port}{path}"
-                    report = audit(url, form_factor, data_dir / f"{name}-{form_factor}.json")
+                    report, runs = measure(url, form_factor, data_dir / f"{name}-{form_factor}")
                     row, failed, excused = judge(name, report)
                     label = f"{name} ({unquote(path)})"
                     rows.append((label, form_factor, row))
                     failures += [f"{label} {form_factor} {line}" for line in failed]
                     allowed += [f"{label} {form_factor} {line}" for line in excused]
+                    if len(runs) > 1:
+                        confirmed.append(f"{label} {form_factor}: {', '.join(map(str, runs))}")
         print(f"\n| page | device | {' | '.join(CATEGORIES)} |")
         print(f"|---|---|{'---:|' * len(CATEGORIES)}")
         for label, form_factor, row in rows:
             print(f"| {label} | {form_factor} | {' | '.join(str(row[c]) for c in CATEGORIES)} |")
+        if confirmed:
+            print("\nPerformance below 100 on a first run; the median of these runs counts:")
+            print("\n".join(f"  {line}" for line in confirmed))
         if allowed:
             print("\nBelow 100 by design (the audits that cost it, with their scores):")
             print("\n".join(f"  {line}" for line in allowed))
