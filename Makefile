@@ -10,7 +10,9 @@ PORT ?= 8000
 # npm the step is left out and the browser tests skip, saying why.
 NPM := $(shell command -v npm 2>/dev/null)
 NODE_TOOLS := node_modules/.installed
-# Lighthouse has its own lock in benchmarks/node, so `make test` never downloads it.
+# Lighthouse has its own lock in benchmarks/node, so `make test` never downloads it. Its package.json
+# pins two packages Lighthouse's trace engine asks for as "latest": otherwise each new release of
+# them puts the lock out of sync and `npm ci` refuses to install.
 LIGHTHOUSE := benchmarks/node/node_modules/.installed
 
 .PHONY: run test lint check serve bench bench-lockout lighthouse messages constraints clean
@@ -57,8 +59,9 @@ bench: $(INSTALLED)
 bench-lockout: $(INSTALLED)
 	$(BIN)/python -m benchmarks.lockout
 
-# Lighthouse's four scores for home and the week page, phone and desktop, on a server it starts
-# with the demo data and production settings. Needs npm and Chromium (CHROME_PATH).
+# Lighthouse's four scores for home, the week page and search, phone and desktop, on a server it
+# starts with the demo data and production settings; fails on any score below 100 it does not
+# explain (benchmarks/lighthouse.py). Needs npm and Chromium (CHROME_PATH).
 lighthouse: $(INSTALLED) $(LIGHTHOUSE)
 	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m benchmarks.lighthouse
 
