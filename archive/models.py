@@ -66,15 +66,18 @@ class CuratedQuerySet(models.QuerySet):
         return self.update(status=Status.DRAFT, updated=timezone.now())
 
     def update(self, **kwargs):
+        # Which rows, read before the update can take them out of this QuerySet's filter: caches
+        # of readers' pages forget exactly what showed them.
+        pks = list(self.values_list("pk", flat=True))
         rows = super().update(**kwargs)
         if rows:
-            bulk_content_written.send(sender=self.model)
+            bulk_content_written.send(sender=self.model, pks=pks)
         return rows
 
     def bulk_update(self, objs, fields, batch_size=None):
         rows = super().bulk_update(objs, fields, batch_size=batch_size)
         if rows:
-            bulk_content_written.send(sender=self.model)
+            bulk_content_written.send(sender=self.model, pks=[obj.pk for obj in objs])
         return rows
 
 

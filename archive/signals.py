@@ -1,7 +1,7 @@
 from django.dispatch import Signal
 
-# Sent after a bulk write (`QuerySet.update`, `bulk_update`) to curated rows: those send no
-# post_save, yet readers' caches must learn of them as of any single save.
+# Sent after a bulk write (`QuerySet.update`, `bulk_update`) to curated rows, with their `pks`:
+# those send no post_save, yet readers' caches must learn of them as of any single save.
 bulk_content_written = Signal()
 
 

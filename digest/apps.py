@@ -7,6 +7,7 @@ class DigestConfig(AppConfig):
     verbose_name = _("Weekly digests")
 
     def ready(self):
-        from digest import freshness
+        from digest import freshness, purge
 
         freshness.watch_content()
+        purge.watch_content()

@@ -212,7 +212,9 @@ def _cached_response(request, fingerprint, view, args, kwargs):
 
         def store(response):
             keys = http_cache.keys_of(request, response)
-            cache.set(key, (response.content, response["Content-Type"], keys), settings.CACHE_SECONDS)
+            cache.set(
+                key, (response.content, response["Content-Type"], keys), settings.CACHE_SECONDS
+            )
 
         if getattr(response, "is_rendered", True):
             store(response)

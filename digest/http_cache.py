@@ -95,7 +95,9 @@ def keys_of(request, response):
         else:
             keys = set(getattr(request, "_surrogate_keys", ())) or {LISTS}
         value = " ".join(sorted(keys | {EVERYTHING}))
-        response.surrogate_keys = value if len(value) <= MAX_HEADER_LENGTH else f"{EVERYTHING} {LISTS}"
+        response.surrogate_keys = (
+            value if len(value) <= MAX_HEADER_LENGTH else f"{EVERYTHING} {LISTS}"
+        )
     return response.surrogate_keys
 
 

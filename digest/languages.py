@@ -21,7 +21,7 @@ def prefixed_languages():
 
 def split_address(path):
     """(language, the address without its language prefix) of a path such as `/en/2021/w05/`."""
-    first, slash, rest = path[1:].partition("/")
+    first, _slash, rest = path[1:].partition("/")
     if first in prefixed_languages():
         return first, "/" + rest
     return settings.LANGUAGE_CODE, path

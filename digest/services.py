@@ -5,6 +5,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from archive.models import Post
+from digest import purge
 from digest.models import WeeklyDigest
 
 
@@ -30,6 +31,8 @@ def move_posts_to_week(posts, week):
         )
         last = digest.posts.aggregate(last=Max("position"))["last"]
         start = 0 if last is None else last + 1
+        # The weeks they leave: a week's Markdown names only its week (digest.http_cache).
+        purge.weeks_changed({post.digest_id for post in moving})
         now = timezone.now()
         for offset, post in enumerate(moving):
             post.digest, post.position, post.updated = digest, start + offset, now

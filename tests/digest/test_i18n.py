@@ -92,9 +92,7 @@ def test_reader_responses_vary_by_address_only(client, round_up_week, url):
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_the_language_switcher_links_to_the_same_page_in_the_other_language(
-    round_up_week, url
-):
+def test_the_language_switcher_links_to_the_same_page_in_the_other_language(round_up_week, url):
     """A plain link, followed as a browser without JavaScript follows it."""
     browser = Client(HTTP_ACCEPT_LANGUAGE="ko")
     response = browser.get(url)
@@ -174,9 +172,7 @@ def test_an_english_reader_arriving_at_a_korean_address_reaches_the_english_page
     assert (response.status_code, response["Location"]) == (302, "/en/2021/w05/?utm=x")
 
 
-def test_the_redirect_for_old_english_links_is_never_kept_by_a_shared_cache(
-    client, round_up_week
-):
+def test_the_redirect_for_old_english_links_is_never_kept_by_a_shared_cache(client, round_up_week):
     """The redirect depends on request headers while the page at the address does not: kept by
     a shared cache, it would send every Korean reader to the English page. It must not be stored
     (and the front cache hands such requests to Django uncached: tests/digest/test_front_cache.py),

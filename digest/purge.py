@@ -1,0 +1,211 @@
+"""Purging the cache in front when content changes: exactly the responses that show it.
+
+Receivers of the same signals that bump the content version (connected in DigestConfig.ready())
+turn each write into the surrogate keys of the responses that showed, or will show, what was
+written (digest/http_cache.py lists them). The keys of one transaction are gathered and sent
+once it commits (`transaction.on_commit`): a change rolled back purges nothing, and a reader
+whose request the purge lets through to Django reads the committed content.
+
+`purge(keys)` is the one function that reaches the front caches (FRONT_CACHE_PURGE_URLS). Today
+it runs in the curator's request, after the commit; once the project has django-tasks, a task
+can wrap it unchanged. A cache that cannot be reached is logged (once per outage) and never
+fails the curator's request: its copies then age out within SHARED_CACHE_SECONDS.
+
+Without FRONT_CACHE_PURGE_URLS nothing here runs a query.
+"""
+
+import logging
+import threading
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from taggit.models import Tag
+
+from archive.models import Link, Post, PostLink, TaggedPost
+from archive.signals import bulk_content_written
+from digest.http_cache import EVERYTHING, LISTS, post_key, topic_key, week_key
+from digest.models import WeeklyDigest
+from digest.outage import Outage
+
+logger = logging.getLogger(__name__)
+outage = Outage(logger, "The front cache")
+
+# Varnish refuses request headers over 8 KiB: keys go in batches well under it.
+KEYS_PER_REQUEST = 200
+
+_pending = threading.local()
+
+
+def enabled():
+    return bool(settings.FRONT_CACHE_PURGE_URLS)
+
+
+def purge(keys):
+    """Ban every response naming one of `keys` from each front cache. Never raises."""
+    keys = sorted(keys)
+    for url in settings.FRONT_CACHE_PURGE_URLS:
+        for start in range(0, len(keys), KEYS_PER_REQUEST):
+            batch = " ".join(keys[start : start + KEYS_PER_REQUEST])
+            request = urllib.request.Request(url, method="BAN", headers={"Surrogate-Key": batch})
+            try:
+                with urllib.request.urlopen(request, timeout=settings.FRONT_CACHE_PURGE_TIMEOUT):
+                    pass
+            except (OSError, urllib.error.URLError) as error:
+                outage.failed(error, f"{len(keys)} keys were not purged from {url}")
+                break
+            outage.succeeded()
+
+
+def changed(keys):
+    """Purge these keys (and the lists) once the current transaction commits, at once outside of
+    one. The keys of a transaction go in one batch: the first callback sends them all."""
+    if not keys:
+        return
+    _pending.__dict__.setdefault("keys", set()).update(keys, {LISTS})
+    # A rolled-back transaction drops its callbacks, and its keys go with the next batch:
+    # purged once too often, never once too few.
+    transaction.on_commit(_send, robust=True)
+
+
+def weeks_changed(pks):
+    if enabled():
+        changed({week_key(pk) for pk in pks if pk})
+
+
+def _send():
+    keys = _pending.__dict__.pop("keys", None)
+    if keys:
+        purge(keys)
+
+
+# What a change shows up in.
+
+
+def posts_keys(posts):
+    """Keys of the pages showing these posts: theirs, their weeks', their topics'."""
+    rows = list(posts.values_list("pk", "digest_id"))
+    keys = {post_key(pk) for pk, _digest in rows} | {week_key(d) for _pk, d in rows if d}
+    topics = TaggedPost.objects.filter(content_object__in=[pk for pk, _digest in rows])
+    return keys | {topic_key(tag) for tag in topics.values_list("tag_id", flat=True).distinct()}
+
+
+def week_keys(week):
+    """The week's own key, the neighbours' that link to it, and the topic pages of its posts
+    (whose cards show the week)."""
+    published = WeeklyDigest.objects.published()
+    neighbours = [published.before(week), published.after(week)]
+    keys = {week_key(week.pk)} | {week_key(other.pk) for other in neighbours if other}
+    topics = TaggedPost.objects.filter(content_object__digest=week).values_list("tag_id", flat=True)
+    return keys | {topic_key(tag) for tag in topics.distinct()}
+
+
+# Signal receivers: each only when a front cache is configured.
+
+
+def _post_before_save(sender, instance, **kwargs):
+    if enabled() and instance.pk:
+        # A post moved to another week leaves the page of the one it was in.
+        instance._digest_before = (
+            Post.objects.filter(pk=instance.pk).values_list("digest_id", flat=True).first()
+        )
+
+
+def _post_saved(sender, instance, **kwargs):
+    if enabled():
+        before = getattr(instance, "_digest_before", None)
+        changed(
+            posts_keys(Post.objects.filter(pk=instance.pk))
+            | ({week_key(before)} if before else set())
+        )
+
+
+def _post_deleted(sender, instance, **kwargs):
+    if enabled():
+        digest = {week_key(instance.digest_id)} if instance.digest_id else set()
+        changed({post_key(instance.pk)} | digest)
+
+
+def _week_saved(sender, instance, **kwargs):
+    if enabled():
+        changed(week_keys(instance))
+
+
+def _bulk_written(sender, pks=(), **kwargs):
+    if not enabled():
+        return
+    if sender is Post:
+        changed(posts_keys(Post.objects.filter(pk__in=pks)))
+    elif sender is WeeklyDigest:
+        for week in WeeklyDigest.objects.filter(pk__in=pks):
+            changed(week_keys(week))
+    else:
+        changed({EVERYTHING})
+
+
+def _link_changed(sender, instance, **kwargs):
+    if enabled():
+        using = Q(source=instance) | Q(post_links__link=instance)
+        changed(posts_keys(Post.objects.filter(using).distinct()))
+
+
+def _post_link_changed(sender, instance, **kwargs):
+    if enabled():
+        changed(posts_keys(Post.objects.filter(pk=instance.post_id)))
+
+
+def _links_added(sender, instance, action, **kwargs):
+    if enabled() and action.startswith("post_") and isinstance(instance, Post):
+        changed(posts_keys(Post.objects.filter(pk=instance.pk)))
+
+
+def _topic_of_post_changed(sender, instance, **kwargs):
+    if enabled():
+        changed(
+            {topic_key(instance.tag_id)}
+            | posts_keys(Post.objects.filter(pk=instance.content_object_id))
+        )
+
+
+def _topic_changed(sender, instance, **kwargs):
+    if enabled():
+        changed({topic_key(instance.pk)} | posts_keys(Post.objects.filter(tags=instance)))
+
+
+def _user_changed(sender, update_fields=None, **kwargs):
+    # A curator's name is on the pages and feeds of every post they curated: purge everything
+    # rather than list thousands of posts (it hardly ever changes). Logging in changes nothing.
+    if enabled() and (update_fields is None or set(update_fields) - {"last_login"}):
+        changed({EVERYTHING})
+
+
+def watch_content():
+    """Connect the receivers. Called once, at startup, beside freshness.watch_content()."""
+    receivers = [
+        (pre_save, Post, _post_before_save),
+        (post_save, Post, _post_saved),
+        (post_delete, Post, _post_deleted),
+        (post_save, WeeklyDigest, _week_saved),
+        # A week's delete leaves its posts without a week: its keys are known only before.
+        (pre_delete, WeeklyDigest, _week_saved),
+        (post_save, Link, _link_changed),
+        (post_delete, Link, _link_changed),
+        (post_save, PostLink, _post_link_changed),
+        (post_delete, PostLink, _post_link_changed),
+        (post_save, TaggedPost, _topic_of_post_changed),
+        (post_delete, TaggedPost, _topic_of_post_changed),
+        (post_save, Tag, _topic_changed),
+        (pre_delete, Tag, _topic_changed),
+        (post_save, get_user_model(), _user_changed),
+        (post_delete, get_user_model(), _user_changed),
+    ]
+    for signal, model, receiver in receivers:
+        signal.connect(
+            receiver, sender=model, dispatch_uid=f"purge-{receiver.__name__}-{model.__name__}"
+        )
+    bulk_content_written.connect(_bulk_written, dispatch_uid="purge-bulk")
+    m2m_changed.connect(_links_added, sender=Post.links.through, dispatch_uid="purge-links")
