@@ -137,11 +137,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):
+    # A Redis that is down or slow is a cache miss, not an error page (config/cache.py).
+    redis_timeout = float(os.environ.get("REDIS_TIMEOUT_SECONDS") or 0.25)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "jugan"),
+            "OPTIONS": {"socket_connect_timeout": redis_timeout, "socket_timeout": redis_timeout},
         }
     }
 else:

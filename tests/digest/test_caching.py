@@ -23,7 +23,7 @@ BACKENDS = {
         "LOCATION": "jugan-caching-tests",
     },
     "redis": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.ResilientRedisCache",
         "LOCATION": os.environ.get("REDIS_URL", ""),
         # Its own keys: entries are named by content state, and test databases repeat states.
         "KEY_PREFIX": f"jugan-test-{uuid.uuid4().hex}",
