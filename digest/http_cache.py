@@ -12,7 +12,8 @@ in the address, digest/languages.py), so any shared cache may keep one copy of i
   it (digest/purge.py sends the keys, deploy/varnish/jugan.vcl bans the objects holding them):
 
   - `week-<pk>`: the week's page and its Markdown; the pages of its posts (which show the week's
-    title and posts); the pages of the weeks before and after it (which link to it by title).
+    title and posts). (The weeks before and after it link to it by title: a change to the week
+    purges their keys too.)
   - `post-<pk>`: the post's page, and the page and Markdown of the week showing it (so a post
     moved or unpublished leaves the page it was on).
   - `topic-<pk>`: the topic's page and its feeds.
@@ -73,10 +74,10 @@ def key_of(thing):
 
 def _page_keys(url_name, context):
     if url_name == "week":
-        shown = [context["digest"], context.get("previous_week"), context.get("next_week")]
-        return {key_of(week) for week in shown if week} | {
-            post_key(post.pk) for post in context["posts"]
-        }
+        # Its neighbours' titles too, but a change to a week purges its neighbours' keys
+        # (digest.purge.week_keys): a post published in the next week leaves this page alone.
+        posts = {post_key(post.pk) for post in context["posts"]}
+        return {week_key(context["digest"].pk)} | posts
     if url_name == "post":
         post = context["object"]
         return {post_key(post.pk)} | ({week_key(post.digest_id)} if post.digest_id else set())
