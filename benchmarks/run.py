@@ -6,12 +6,15 @@ of sequential requests to an uncached server, and throughput under wrk on loopba
 cached. Beside them on the same server: the floor (a view returning constant bytes as big as the
 week page, through the same middleware), measured just before and after the pages it is
 compared with, and the feeds' 304 path. Then a load test: 200 clients for 30 s against the
-cached server, pages and feeds mixed. Everything lives in a temporary folder; nothing is
-written into the repository. The targets of issue 6 are checked at the end.
+cached server, pages and feeds mixed. Last, on the largest archive, the front cache (Varnish
+with deploy/varnish/jugan.vcl, as `make serve-cached` runs it): the week page's bytes as a plain
+file from Varnish itself (the physical limit here), beside the week page, home and the weeks feed
+through it, and the same 200-client load test through it. Everything lives in a temporary
+folder; nothing is written into the repository. The targets are checked at the end.
 
 Environment: BENCH_SECONDS (wrk run, default 3), BENCH_REQUESTS (sequential requests per
 latency, default 40), BENCH_LOAD_SECONDS (load test, default 30), BENCH_SIZES (e.g. "260" for
-the small archive only).
+the small archive only), BENCH_FRONT_ONLY=1 (only the front cache's section, for a quick look).
 """
 
 import http.client
@@ -45,6 +48,10 @@ STRESS_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 30))
 # As config/gunicorn.py counts them.
 WORKERS = int(os.environ.get("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1))
 TARGETS = {"queries": 10, "uncached": 0.30, "cached": 0.80, "not_modified": 0.80, "growth": 1.5}
+# Through the front cache: the share of the plain file's throughput, and the load test's p99.
+FRONT_TARGETS = {"share": 0.80, "p99_ms": 20}
+FRONT_PAGES = ("week", "home", "feed weeks rss")
+FRONT_ONLY = os.environ.get("BENCH_FRONT_ONLY") == "1"
 
 
 def log(message):
@@ -137,6 +144,49 @@ class Server:
         return result["rate"], result["errors"]
 
 
+class FrontCache(Server):
+    """Varnish as `make serve-cached` runs it, in front of a running gunicorn. It also answers
+    /__plain__/<n> with the bytes of the n-th page given, read once from a file: the fastest
+    this server can send those bytes, to compare the page through the cache with."""
+
+    def __init__(self, backend, bodies, folder):
+        self.env = backend.env
+        self.port = free_port()
+        self.backend_port = backend.port
+        self.folder = Path(folder)
+        self.bodies = bodies
+
+    def __enter__(self):
+        from deploy.varnish import Varnish
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        plain = []
+        for number, body in enumerate(self.bodies):
+            page = self.folder / f"page-{number}"
+            page.write_bytes(body)
+            plain.append(
+                f'  if (req.url == "/__plain__/{number}") {{ set resp.body = std.fileread("{page}"); }}\n'
+            )
+        vcl = self.folder / "bench.vcl"
+        vcl.write_text(
+            "vcl 4.1;\nimport std;\n"
+            'sub vcl_recv { if (req.url ~ "^/__plain__/") { return (synth(200, "OK")); } }\n'
+            'sub vcl_synth { if (req.url ~ "^/__plain__/") {\n'
+            '  set resp.http.Content-Type = "text/html; charset=utf-8";\n'
+            + "".join(plain)
+            + "  return (deliver); } }\n"
+            'include "jugan.vcl";\n'
+        )
+        self.varnish = Varnish(
+            f"127.0.0.1:{self.port}", f"127.0.0.1:{self.backend_port}", vcl=vcl,
+            workdir=self.folder / "varnish",
+        ).__enter__()  # fmt: skip
+        return self
+
+    def __exit__(self, *exc):
+        self.varnish.__exit__(*exc)
+
+
 def parse_wrk(output):
     errors = sum(
         int(count)
@@ -190,6 +240,11 @@ def measure_variant(weeks, static_root):
         )  # fmt: skip
         floor_path = f"/__floor__/{pages['week']['bytes']}/"
         result = {"label": label, "seed_seconds": seeded, "pages": pages}
+        if FRONT_ONLY:
+            if weeks == WEEKS[-1]:
+                with Server(django_env(data_dir, static_root, BENCH_CACHE="on")) as server:
+                    result["front"] = front_cache(server, pages, data_dir)
+            return result
         for cache in ("off", "on"):
             log(f"{label}: measuring with the cache {cache}…")
             with Server(django_env(data_dir, static_root, BENCH_CACHE=cache)) as server:
@@ -205,6 +260,7 @@ def measure_variant(weeks, static_root):
                     result["not_modified"] = share_of_floor(server, floor_path, "/feed/", etag)
                     if weeks == WEEKS[-1]:
                         result["load"] = load_test(server, pages, data_dir)
+                        result["front"] = front_cache(server, pages, data_dir)
         return result
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -228,6 +284,86 @@ def load_test(server, pages, data_dir):
     ) | {"paths": len(paths)}
 
 
+def fetch(server, path):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+def front_cache(server, pages, data_dir):
+    """The week page, home and the weeks feed through Varnish, each against its own bytes as a
+    plain file from Varnish, in alternating rounds; then the load test through it."""
+    from deploy.varnish import available
+
+    if not available():
+        log("front cache: varnishd is not installed (Debian: apt-get install varnish); skipped")
+        return None
+    bodies = []
+    for name in FRONT_PAGES:
+        status, body = fetch(server, pages[name]["url"])
+        assert status == 200, name
+        bodies.append(body)
+    with FrontCache(server, bodies, Path(data_dir) / "front") as front:
+        log("front cache: measuring through Varnish…")
+        for page in pages.values():  # every page and feed in the cache before measuring
+            fetch(front, page["url"])
+        shares = {
+            name: share_of_floor(front, f"/__plain__/{number}", pages[name]["url"])
+            | {"bytes": len(bodies[number])}
+            for number, name in enumerate(FRONT_PAGES)
+        }
+        return {"shares": shares, "load": load_test(front, pages, data_dir)}
+
+
+def milliseconds(value):
+    """wrk's "812.00us", "12.34ms" or "1.20s" in milliseconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+def front_report(front, label):
+    lines = [
+        f"\n## Through the front cache ({label}, Varnish with deploy/varnish/jugan.vcl)\n",
+        "Each against the same bytes as a plain file sent by Varnish itself (read once, copied into "
+        f"each response), median of {RATIO_ROUNDS} alternating rounds:",
+    ]
+    for name, share in front["shares"].items():
+        rounds = ", ".join(f"{each:.0%}" for each in share["shares"])
+        lines.append(
+            f"- {name} ({share['bytes']:,} bytes): {rate(share['rate'])} req/s, plain file "
+            f"{rate(share['floor'])} req/s: "
+            f"{share['share']:.0%} (rounds {rounds}; target ≥ {FRONT_TARGETS['share']:.0%})"
+        )
+    load, p = front["load"], front["load"]["percentiles"]
+    lines.append(
+        f"\nLoad test through the front cache: {STRESS_CLIENTS} clients for {STRESS_SECONDS} s "
+        f"over {load['paths']} pages and feeds: {load['requests']:,} requests, "
+        f"{rate(load['rate'])} req/s, {load['errors']} errors; latency p50 {p.get(50)}, "
+        f"p75 {p.get(75)}, p90 {p.get(90)}, p99 {p.get(99)} (target: 0 errors, p99 ≤ "
+        f"{FRONT_TARGETS['p99_ms']} ms)."
+    )
+    return lines
+
+
+def front_failures(front):
+    failures = []
+    for name, share in front["shares"].items():
+        if share["share"] < FRONT_TARGETS["share"]:
+            failures.append(f"front cache: {name} at {share['share']:.0%} of the plain file")
+        if share["errors"]:
+            failures.append(f"front cache: {name} had errors under load")
+    load = front["load"]
+    if load["errors"]:
+        failures.append(f"front cache: the load test had {load['errors']} errors")
+    p99 = milliseconds(load["percentiles"][99])
+    if p99 > FRONT_TARGETS["p99_ms"]:
+        failures.append(f"front cache: the load test's p99 is {p99:.1f} ms")
+    return failures
+
+
 def rate(value):
     return f"{value:,.0f}"
 
@@ -241,6 +377,8 @@ def report(results):
         f"latency over up to {LATENCY_REQUESTS} sequential requests; SQLite.",
     ]
     for result in results:
+        if FRONT_ONLY:
+            continue
         lines += [
             f"\n## {result['label']} (seeded in {result['seed_seconds']:.1f} s)\n",
             "| page | queries | median ms | p95 ms | req/s uncached | req/s cached |",
@@ -269,7 +407,7 @@ def report(results):
                 f"- {name}: {rate(share['rate'])} req/s, floor {rate(share['floor'])} req/s: "
                 f"{share['share']:.0%} (rounds {rounds}; target ≥ {TARGETS[target]:.0%})"
             )
-    if len(results) > 1:
+    if len(results) > 1 and not FRONT_ONLY:
         small, large = results[0], results[-1]
         growth = ", ".join(
             f"{name} {large['pages'][name]['latency'][0] / page['latency'][0]:.2f}×"
@@ -285,11 +423,17 @@ def report(results):
             f"requests, {rate(load['rate'])} req/s, {load['errors']} errors; latency p50 "
             f"{p.get(50)}, p75 {p.get(75)}, p90 {p.get(90)}, p99 {p.get(99)}."
         )
+    if results[-1].get("front"):
+        lines += front_report(results[-1]["front"], results[-1]["label"])
     return "\n".join(lines)
 
 
 def check_targets(results):
     failures = []
+    if results[-1].get("front"):
+        failures += front_failures(results[-1]["front"])
+    if FRONT_ONLY:
+        return failures
     for result in results:
         label, pages = result["label"], result["pages"]
         for name, page in pages.items():
