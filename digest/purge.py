@@ -176,10 +176,23 @@ def _topic_changed(sender, instance, **kwargs):
         changed({topic_key(instance.pk)} | posts_keys(Post.objects.filter(tags=instance)))
 
 
-def _user_changed(sender, update_fields=None, **kwargs):
+def _user_before_save(sender, instance, **kwargs):
+    if enabled() and instance.pk:
+        names = sender.objects.filter(pk=instance.pk).values_list("first_name", "last_name")
+        instance._names_before = names.first()
+
+
+def _user_saved(sender, instance, created=False, **kwargs):
     # A curator's name is on the pages and feeds of every post they curated: purge everything
-    # rather than list thousands of posts (it hardly ever changes). Logging in changes nothing.
-    if enabled() and (update_fields is None or set(update_fields) - {"last_login"}):
+    # rather than list thousands of posts (it hardly ever changes). Nothing else of a user (a
+    # login, a password) is shown, and a new user has curated nothing yet.
+    before = getattr(instance, "_names_before", None)
+    if enabled() and not created and before != (instance.first_name, instance.last_name):
+        changed({EVERYTHING})
+
+
+def _user_deleted(sender, **kwargs):
+    if enabled():
         changed({EVERYTHING})
 
 
@@ -200,8 +213,9 @@ def watch_content():
         (post_delete, TaggedPost, _topic_of_post_changed),
         (post_save, Tag, _topic_changed),
         (pre_delete, Tag, _topic_changed),
-        (post_save, get_user_model(), _user_changed),
-        (post_delete, get_user_model(), _user_changed),
+        (pre_save, get_user_model(), _user_before_save),
+        (post_save, get_user_model(), _user_saved),
+        (post_delete, get_user_model(), _user_deleted),
     ]
     for signal, model, receiver in receivers:
         signal.connect(

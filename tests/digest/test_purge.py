@@ -173,8 +173,14 @@ def test_a_curators_name_is_everywhere(purged, weeks):
         user.first_name = "지민"
         user.save()
 
+    def new_password():
+        user.set_password("another secret 1234")
+        user.save()
+
     assert purged(rename) == {"all", "lists"}
     assert purged(lambda: user.save(update_fields=["last_login"])) == set()
+    assert purged(new_password) == set()
+    assert purged(lambda: make_user("newcomer", curator=True)) == set()
 
 
 def test_nothing_is_purged_before_the_commit_nor_after_a_rollback(front_cache, weeks, settings):
