@@ -43,6 +43,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_float(name, default):
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {value!r}") from None
+
+
 # Where the laptop setup keeps its database and generated secret; never inside a tracked folder.
 DATA_DIR = Path(os.environ.get("JUGAN_DATA_DIR", BASE_DIR / "var"))
 
@@ -138,7 +148,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):
     # A Redis that is down or slow is a cache miss, not an error page (config/cache.py).
-    redis_timeout = float(os.environ.get("REDIS_TIMEOUT_SECONDS") or 0.25)
+    redis_timeout = env_float("REDIS_TIMEOUT_SECONDS", 0.25)
     CACHES = {
         "default": {
             "BACKEND": "config.cache.ResilientRedisCache",
@@ -160,7 +170,7 @@ STALE_IF_ERROR_SECONDS = env_int("STALE_IF_ERROR_SECONDS", 86_400)
 # The front caches to purge when content changes (digest/purge.py), e.g. Varnish's address:
 # `http://127.0.0.1:8000/` for `make serve-cached`. Empty: no cache in front, nothing to purge.
 FRONT_CACHE_PURGE_URLS = env_list("FRONT_CACHE_PURGE_URLS", [])
-FRONT_CACHE_PURGE_TIMEOUT = float(os.environ.get("FRONT_CACHE_PURGE_TIMEOUT") or 2)
+FRONT_CACHE_PURGE_TIMEOUT = env_float("FRONT_CACHE_PURGE_TIMEOUT", 2.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
