@@ -48,6 +48,7 @@ STRESS_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 30))
 # As config/gunicorn.py counts them.
 WORKERS = int(os.environ.get("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1))
 TARGETS = {"queries": 10, "uncached": 0.30, "cached": 0.80, "not_modified": 0.80, "growth": 1.5}
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # Through the front cache: the share of the plain file's throughput, and the load test's p99.
 FRONT_TARGETS = {"share": 0.80, "p99_ms": 20}
 FRONT_PAGES = ("week", "home", "feed weeks rss")
@@ -315,7 +316,55 @@ def front_cache(server, pages, data_dir):
             | {"bytes": len(bodies[number])}
             for number, name in enumerate(FRONT_PAGES)
         }
-        return {"shares": shares, "load": load_test(front, pages, data_dir)}
+        load = load_test(front, pages, data_dir)
+    nginx = nginx_file_rate(bodies[0], Path(data_dir) / "nginx")
+    return {"shares": shares, "load": load, "nginx_week": nginx}
+
+
+class NginxFile(Server):
+    """nginx sending the same bytes as a plain file (sendfile): no cache, no application, the
+    fastest this machine serves them; printed for reference beside the front cache's figures."""
+
+    def __init__(self, body, folder):
+        self.env = dict(os.environ)
+        self.port = free_port()
+        self.folder = Path(folder)
+        self.body = body
+
+    def __enter__(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.chmod(0o755)  # its workers run as www-data
+        (self.folder / "page.html").write_bytes(self.body)
+        (self.folder / "page.html").chmod(0o644)
+        self.config = self.folder / "nginx.conf"
+        self.config.write_text(
+            f"pid {self.folder}/nginx.pid; error_log {self.folder}/error.log; "
+            "worker_processes auto; events {}\n"
+            f"http {{ access_log off; sendfile on; client_body_temp_path {self.folder}; "
+            f"proxy_temp_path {self.folder}; fastcgi_temp_path {self.folder}; "
+            f"uwsgi_temp_path {self.folder}; scgi_temp_path {self.folder};\n"
+            f"  server {{ listen 127.0.0.1:{self.port}; root {self.folder}; "
+            "default_type text/html; } }\n"
+        )
+        subprocess.run([NGINX, "-c", str(self.config)], check=True, capture_output=True)
+        for _attempt in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nginx did not start")
+
+    def __exit__(self, *exc):
+        subprocess.run([NGINX, "-c", str(self.config), "-s", "stop"], capture_output=True)
+
+
+def nginx_file_rate(body, folder):
+    if not os.access(NGINX, os.X_OK):
+        return None
+    with NginxFile(body, folder) as nginx:
+        rates = sorted(nginx.throughput("/page.html", seconds=RATIO_SECONDS)[0] for _ in range(3))
+    return rates[1]
 
 
 def milliseconds(value):
@@ -336,6 +385,13 @@ def front_report(front, label):
             f"- {name} ({share['bytes']:,} bytes): {rate(share['rate'])} req/s, plain file "
             f"{rate(share['floor'])} req/s: "
             f"{share['share']:.0%} (rounds {rounds}; target ≥ {FRONT_TARGETS['share']:.0%})"
+        )
+    if front.get("nginx_week"):
+        week = front["shares"]["week"]
+        lines.append(
+            f"- for reference, nginx sending the week page's bytes as a file (sendfile, no "
+            f"cache): {rate(front['nginx_week'])} req/s, which the week page through Varnish "
+            f"reaches at {week['rate'] / front['nginx_week']:.0%}"
         )
     load, p = front["load"], front["load"]["percentiles"]
     lines.append(
