@@ -9,12 +9,14 @@ compared with, and the feeds' 304 path. Then a load test: 200 clients for 30 s a
 cached server, pages and feeds mixed. Last, on the largest archive, the front cache (Varnish
 with deploy/varnish/jugan.vcl, as `make serve-cached` runs it): the week page's bytes as a plain
 file from Varnish itself (the physical limit here), beside the week page, home and the weeks feed
-through it, and the same 200-client load test through it. Everything lives in a temporary
+through it, and the same 200-client load test through it; and the load test against gunicorn with
+its cache in a Redis that is stopped and started again meanwhile. Everything lives in a temporary
 folder; nothing is written into the repository. The targets are checked at the end.
 
 Environment: BENCH_SECONDS (wrk run, default 3), BENCH_REQUESTS (sequential requests per
 latency, default 40), BENCH_LOAD_SECONDS (load test, default 30), BENCH_SIZES (e.g. "260" for
-the small archive only), BENCH_FRONT_ONLY=1 (only the front cache's section, for a quick look).
+the small archive only), BENCH_FRONT_ONLY=1 (only the front cache's section and the Redis
+restart, for a quick look).
 """
 
 import http.client
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,10 +202,15 @@ def parse_wrk(output):
         int(percent): value + unit
         for percent, value, unit in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+)(\w+)", output, re.M)
     }
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    timeouts = re.search(r"timeout (\d+)", output)
     return {
         "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
         "requests": int(re.search(r"(\d+) requests in", output)[1]),
         "errors": errors,
+        # Of which: answers that were errors, and requests wrk gave up on (10 s).
+        "non_2xx": int(non_2xx[1]) if non_2xx else 0,
+        "timeouts": int(timeouts[1]) if timeouts else 0,
         "percentiles": percentiles,
     }
 
@@ -245,6 +253,7 @@ def measure_variant(weeks, static_root):
             if weeks == WEEKS[-1]:
                 with Server(django_env(data_dir, static_root, BENCH_CACHE="on")) as server:
                     result["front"] = front_cache(server, pages, data_dir)
+                result["redis"] = redis_restart(data_dir, static_root, pages)
             return result
         for cache in ("off", "on"):
             log(f"{label}: measuring with the cache {cache}…")
@@ -262,6 +271,8 @@ def measure_variant(weeks, static_root):
                     if weeks == WEEKS[-1]:
                         result["load"] = load_test(server, pages, data_dir)
                         result["front"] = front_cache(server, pages, data_dir)
+        if weeks == WEEKS[-1]:
+            result["redis"] = redis_restart(data_dir, static_root, pages)
         return result
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -365,6 +376,59 @@ def nginx_file_rate(body, folder):
     with NginxFile(body, folder) as nginx:
         rates = sorted(nginx.throughput("/page.html", seconds=RATIO_SECONDS)[0] for _ in range(3))
     return rates[1]
+
+
+class RedisServer:
+    """A throwaway redis-server on a free port, which can be stopped and started again."""
+
+    def __init__(self, binary, folder):
+        self.binary, self.folder, self.port = binary, folder, free_port()
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _attempt in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def redis_restart(data_dir, static_root, pages):
+    """The load test against gunicorn with its cache in Redis, which is stopped a third of the
+    way through and started again (empty) at two thirds: no request may fail."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        log("Redis restart: redis-server is not installed; skipped")
+        return None
+    redis = RedisServer(binary, data_dir)
+    redis.start()
+    env = django_env(
+        data_dir, static_root, BENCH_CACHE="on", REDIS_URL=f"redis://127.0.0.1:{redis.port}/0"
+    )
+    try:
+        with Server(env) as server, ThreadPoolExecutor(1) as pool:
+            for page in pages.values():
+                server.get(page["url"])  # in Redis, for every worker
+            running = pool.submit(load_test, server, pages, data_dir)
+            time.sleep(STRESS_SECONDS / 3)
+            redis.stop()
+            log("Redis restart: Redis stopped…")
+            time.sleep(STRESS_SECONDS / 3)
+            redis.start()
+            log("Redis restart: Redis started again…")
+            return running.result()
+    finally:
+        redis.stop()
 
 
 def milliseconds(value):
@@ -481,6 +545,17 @@ def report(results):
         )
     if results[-1].get("front"):
         lines += front_report(results[-1]["front"], results[-1]["label"])
+    redis = results[-1].get("redis")
+    if redis:
+        p = redis["percentiles"]
+        lines.append(
+            f"\nLoad test with Redis stopped and started again ({results[-1]['label']}, gunicorn "
+            f"alone, REDIS_URL): {STRESS_CLIENTS} clients for {STRESS_SECONDS} s, Redis down "
+            f"for the middle third: {redis['requests']:,} requests, {rate(redis['rate'])} req/s, "
+            f"{redis['errors']} errors (target 0: {redis['non_2xx']} error responses, "
+            f"{redis['timeouts']} requests not answered within 10 s); latency p50 {p.get(50)}, "
+            f"p99 {p.get(99)}."
+        )
     return "\n".join(lines)
 
 
@@ -488,6 +563,8 @@ def check_targets(results):
     failures = []
     if results[-1].get("front"):
         failures += front_failures(results[-1]["front"])
+    if results[-1].get("redis", {}) and results[-1]["redis"]["errors"]:
+        failures.append(f"Redis restart: {results[-1]['redis']['errors']} errors under load")
     if FRONT_ONLY:
         return failures
     for result in results:
