@@ -37,6 +37,9 @@ outage = Outage(logger, "The front cache")
 
 # Varnish refuses request headers over 8 KiB: keys go in batches well under it.
 KEYS_PER_REQUEST = 200
+# A change naming more keys than this (a restore, an import of years) reaches most pages anyway:
+# one ban of everything costs the cache less than thousands of precise ones.
+MAX_KEYS = 2000
 
 _pending = threading.local()
 
@@ -47,7 +50,7 @@ def enabled():
 
 def purge(keys):
     """Ban every response naming one of `keys` from each front cache. Never raises."""
-    keys = sorted(keys)
+    keys = sorted(keys) if len(keys) <= MAX_KEYS else [EVERYTHING]
     for url in settings.FRONT_CACHE_PURGE_URLS:
         for start in range(0, len(keys), KEYS_PER_REQUEST):
             batch = " ".join(keys[start : start + KEYS_PER_REQUEST])

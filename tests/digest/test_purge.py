@@ -230,3 +230,24 @@ def test_an_unreachable_front_cache_is_logged_once_and_never_fails_the_curator(
     assert len(errors) == 1
     assert "front cache is unreachable" in errors[0].getMessage()
     assert Post.objects.get(pk=draft.pk).status == Status.PUBLISHED
+
+
+def test_a_change_reaching_thousands_of_pages_purges_everything_at_once(
+    front_cache, settings, monkeypatch
+):
+    settings.FRONT_CACHE_PURGE_URLS = [front_cache.url]
+    monkeypatch.setattr(purge, "MAX_KEYS", 3)
+
+    purge.purge({"post-1", "post-2"})
+    purge.purge({"post-1", "post-2", "post-3", "week-1"})
+
+    assert front_cache.bans == [{"post-1", "post-2"}, {"all"}]
+
+
+def test_many_keys_go_in_several_requests(front_cache, settings, monkeypatch):
+    settings.FRONT_CACHE_PURGE_URLS = [front_cache.url]
+    monkeypatch.setattr(purge, "KEYS_PER_REQUEST", 2)
+
+    purge.purge({"post-1", "post-2", "post-3"})
+
+    assert front_cache.bans == [{"post-1", "post-2"}, {"post-3"}]
