@@ -42,6 +42,8 @@ KEYS_PER_REQUEST = 200
 MAX_KEYS = 2000
 
 _pending = threading.local()
+# Straight to the cache, whatever proxy the environment names for the outside world.
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def enabled():
@@ -56,7 +58,7 @@ def purge(keys):
             batch = " ".join(keys[start : start + KEYS_PER_REQUEST])
             request = urllib.request.Request(url, method="BAN", headers={"Surrogate-Key": batch})
             try:
-                with urllib.request.urlopen(request, timeout=settings.FRONT_CACHE_PURGE_TIMEOUT):
+                with _opener.open(request, timeout=settings.FRONT_CACHE_PURGE_TIMEOUT):
                     pass
             except (OSError, urllib.error.URLError) as error:
                 outage.failed(error, f"{len(keys)} keys were not purged from {url}")
