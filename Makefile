@@ -15,7 +15,7 @@ NODE_TOOLS := node_modules/.installed
 # them puts the lock out of sync and `npm ci` refuses to install.
 LIGHTHOUSE := benchmarks/node/node_modules/.installed
 
-.PHONY: run test lint check serve bench bench-lockout lighthouse messages constraints clean
+.PHONY: run test lint check serve serve-cached bench bench-lockout lighthouse messages constraints clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ serve: $(INSTALLED)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/gunicorn --config config/gunicorn.py config.wsgi
+
+# The same behind Varnish (deploy/varnish/jugan.vcl): Varnish on BIND (127.0.0.1:8000), gunicorn on
+# APP_BIND (127.0.0.1:8001), content changes purged from Varnish as they commit.
+serve-cached: $(INSTALLED)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python -m deploy.varnish
 
 # Seeds throwaway databases in /tmp and prints a table of queries, latency and throughput.
 bench: $(INSTALLED)

@@ -44,6 +44,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_float(name, default):
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {value!r}") from None
+
+
 # Where the laptop setup keeps its database and generated secret; never inside a tracked folder.
 DATA_DIR = Path(os.environ.get("JUGAN_DATA_DIR", BASE_DIR / "var"))
 
@@ -90,10 +100,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "digest.http_cache.NeverShareCookiesMiddleware",
     "config.middleware.DropNulCharactersFromQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "digest.middleware.LanguageFromAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -146,16 +157,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):
+    # A Redis that is down or slow is a cache miss, not an error page (config/cache.py).
+    redis_timeout = env_float("REDIS_TIMEOUT_SECONDS", 0.25)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "jugan"),
+            "OPTIONS": {"socket_connect_timeout": redis_timeout, "socket_timeout": redis_timeout},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CACHE_SECONDS = env_int("CACHE_SECONDS", 600)
+# What caches in front may do with reader pages and feeds (digest/http_cache.py): serve a copy
+# for SHARED_CACHE_SECONDS, then stale while fetching a new one, or when Django fails or is down.
+# Every change is purged at once (FRONT_CACHE_PURGE_URLS); only a scheduled publication coming
+# due waits for SHARED_CACHE_SECONDS, so it stays short.
+SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 60)
+STALE_WHILE_REVALIDATE_SECONDS = env_int("STALE_WHILE_REVALIDATE_SECONDS", 30)
+STALE_IF_ERROR_SECONDS = env_int("STALE_IF_ERROR_SECONDS", 86_400)
+# The front caches to purge when content changes (digest/purge.py), e.g. Varnish's address:
+# `http://127.0.0.1:8000/` for `make serve-cached`. Empty: no cache in front, nothing to purge.
+FRONT_CACHE_PURGE_URLS = env_list("FRONT_CACHE_PURGE_URLS", [])
+FRONT_CACHE_PURGE_TIMEOUT = env_float("FRONT_CACHE_PURGE_TIMEOUT", 2.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -197,7 +222,8 @@ HTTPS = env_bool("HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-# The language a reader picked (digest.views.switch_language): no script needs to read it.
+# The language cookie: the admin still reads it, and an old English reader's cookie sends them to
+# English addresses (digest/languages.py); no script needs to read it.
 LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
