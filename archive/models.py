@@ -70,21 +70,24 @@ class ContentQuerySet(models.QuerySet):
     """Bulk writes announce themselves like single saves do (`archive.signals`)."""
 
     def update(self, **kwargs):
+        # Which rows, read before the update can take them out of this QuerySet's filter: a
+        # cache in front forgets exactly what showed them.
+        pks = list(self.values_list("pk", flat=True))
         rows = super().update(**kwargs)
         if rows:
-            bulk_content_written.send(sender=self.model)
+            bulk_content_written.send(sender=self.model, pks=pks)
         return rows
 
     def bulk_update(self, objs, fields, batch_size=None):
         rows = super().bulk_update(objs, fields, batch_size=batch_size)
         if rows:
-            bulk_content_written.send(sender=self.model)
+            bulk_content_written.send(sender=self.model, pks=[obj.pk for obj in objs])
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
-            bulk_content_written.send(sender=self.model)
+            bulk_content_written.send(sender=self.model, pks=[obj.pk for obj in created])
         return created
 
 
@@ -183,22 +186,39 @@ class KeepsFormerSlugs:
     """For a model whose slug is its address (posts, topics): saving it with a new slug keeps
     the one it had as a former slug (`former_slugs`, a `FormerSlug` model), in the same
     transaction, whatever changed it. Readers' links to a former slug answer with a permanent
-    redirect (`at_address` on the QuerySet finds the row; digest.views answers)."""
+    redirect (`at_address` on the QuerySet finds the row; digest/addresses.py answers)."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The slug as stored, to tell a changed one when saving (None when it was deferred).
+        instance._stored_slug = instance.__dict__.get("slug")
+        return instance
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if self._state.adding or (update_fields is not None and "slug" not in update_fields):
+        if update_fields is not None and "slug" not in update_fields:
             return super().save(*args, **kwargs)
-        with transaction.atomic():
-            stored = type(self)._base_manager.filter(pk=self.pk).values_list("slug", flat=True)
-            former = stored.first()
+        if self._state.adding:
             saved = super().save(*args, **kwargs)
-            if former and former != self.slug:
-                # A slug that left another row before now points here: the latest owner wins.
-                self.former_slugs.model.objects.update_or_create(
-                    slug=former, defaults={self.former_slugs.field.name: self}
-                )
+        else:
+            with transaction.atomic(savepoint=False):
+                former = getattr(self, "_stored_slug", None) or self._slug_in_database()
+                saved = super().save(*args, **kwargs)
+                if former and former != self.slug:
+                    self._keep_former_slug(former)
+        self._stored_slug = self.slug
         return saved
+
+    def _keep_former_slug(self, slug):
+        # A slug another row had before now points here: the latest owner wins.
+        history, owner = self.former_slugs.model.objects, self.former_slugs.field.name
+        if not history.filter(slug=slug).update(**{owner: self, "changed": timezone.now()}):
+            history.create(slug=slug, **{owner: self})
+
+    def _slug_in_database(self):
+        stored = type(self)._base_manager.filter(pk=self.pk).values_list("slug", flat=True)
+        return stored.first()
 
 
 class FormerSlug(models.Model):

@@ -12,7 +12,6 @@ from functools import wraps
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 
 
 class Moved(Exception):
@@ -47,10 +46,8 @@ def redirect_moved(view):
             url = reverse(match.view_name, args=args, kwargs={**kwargs, "slug": moved.slug})
             if query := request.META.get("QUERY_STRING"):
                 url += f"?{query}"
-            response = HttpResponsePermanentRedirect(url)
-            if request.user.is_staff:
-                # Staff are also redirected from a draft's old address: no cache may keep that.
-                add_never_cache_headers(response)
-            return response
+            # Uncached like any reader's redirect: no surrogate keys (digest.http_cache), and a
+            # staff member's (who may follow a draft) is private (digest.caching).
+            return HttpResponsePermanentRedirect(url)
 
     return wrapper

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from archive.models import Post, PostTopic, Week
+from digest import http_cache
 from digest.addresses import at_address
 from digest.caching import state_for
 from digest.topics import published_topics
@@ -310,7 +311,9 @@ class TopicFeed(PostEntries, SiteFeed):
         # Like its page, a topic's feed exists once a post on it is published: the feed names
         # the topic, and a topic only drafts use is a draft too. Like its page, it follows the
         # topic to its current address.
-        return at_address(published_topics(request), slug)
+        topic = at_address(published_topics(request), slug)
+        http_cache.shows(request, topic)
+        return topic
 
     def title(self, topic):
         return gettext("%(site)s: %(topic)s") % {"site": settings.SITE_NAME, "topic": topic.name}

@@ -161,3 +161,23 @@ def test_an_address_nothing_ever_had_is_not_found(client, week, address):
     make_post(week=week, published=True, slug="something", topics=["NLP"])
 
     assert client.get(address).status_code == 404
+
+
+def test_a_post_read_without_its_slug_still_keeps_the_former_one(client, week):
+    make_post(week=week, published=True, slug="a")
+    post = Post.objects.defer("slug").get()
+
+    rename(post, "b")
+
+    assert_moved(client, "/posts/a/", "/posts/b/")
+
+
+def test_saving_a_renamed_post_costs_no_query_for_its_history(week, django_assert_num_queries):
+    post = Post.objects.get(pk=make_post(week=week, slug="a").pk)
+    post.slug = "b"
+
+    # The save in its savepoint; the former slug kept (an update finding none, an insert);
+    # nothing read to find it.
+    with django_assert_num_queries(5):
+        post.save()
+    assert list(PostSlug.objects.values_list("slug", flat=True)) == ["a"]
