@@ -50,9 +50,9 @@ Decisions, so that the hand-written archive comes in cleanly and exports read ba
   or is the address itself: such a link is labelled after its target ("GitHub: Beomi/KcBERT",
   "arXiv: 2010.11929", `archive.normalize.link_label`). Or, when the item ends with a
   `링크:`/`Links:` line, exactly the links listed there, labels as written (`링크: 없음` for
-  none). Links are normalised (`archive.normalize`), and so is
-  every address in the text once it is saved (`archive.markdown_urls`), so tracking parameters
-  such as `fbclid` are gone everywhere; a link no Link could hold stops the import.
+  none). Links are normalised (`archive.normalize`), and so is every address in the text once
+  it is saved (`archive.markdown_urls`), so tracking parameters such as `fbclid` are gone
+  everywhere; a link no Link could hold stops the import.
 - Layout leftovers: `<br/>`, `</br>` and `<br>` are dropped, horizontal rules only separate
   (they are never content) and runs of blank lines become one. Fenced code stays as written.
 

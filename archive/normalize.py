@@ -214,7 +214,7 @@ MODEL_HUBS = {
 PROCEEDINGS_HOSTS = {
     "papers.nips.cc", "proceedings.neurips.cc", "proceedings.mlr.press", "openaccess.thecvf.com",
     "dl.acm.org", "ieeexplore.ieee.org", "jmlr.org", "biorxiv.org", "medrxiv.org",
-    "link.springer.com", "aaai.org", "ojs.aaai.org", "ijcai.org",
+    "link.springer.com", "ojs.aaai.org",
 }  # fmt: skip
 ACL_ANTHOLOGY_PAGES = {"events", "venues", "people", "volumes", "sigs", "faq", "info", "search"}
 VIDEO_HOSTS = {
