@@ -50,14 +50,30 @@ def snapshot():
     ]
 
 
-def export_wipe_and_import(tmp_path):
-    week = Week.objects.get()
-    path = tmp_path / f"{week.iso_label}.md"
-    path.write_text(week_markdown(week, week.posts.all()), encoding="utf-8")
+def export_import_and_export_again(tmp_path):
+    """{ISO week: its Markdown} of every week, exported, then imported into an emptied site and
+    exported again."""
+
+    def export():
+        weeks = Week.objects.order_by("year", "number")
+        return {week.iso_label: week_markdown(week, week.posts.all()) for week in weeks}
+
+    first = export()
+    paths = []
+    for label, text in first.items():
+        paths.append(tmp_path / f"{label}.md")
+        paths[-1].write_text(text, encoding="utf-8")
     for model in (Post, Link, Week, Topic):
         model.objects.all().delete()
-    call_command("import_digest", str(path), stdout=io.StringIO())
-    return path.read_text(encoding="utf-8")
+    call_command("import_digest", *map(str, paths), stdout=io.StringIO())
+    return first, export()
+
+
+def export_wipe_and_import(tmp_path):
+    """The one week exported, then imported into an emptied site; its Markdown."""
+    exported, _again = export_import_and_export_again(tmp_path)
+    [text] = exported.values()
+    return text
 
 
 def make_awkward_week():
@@ -129,25 +145,6 @@ def test_the_korean_fixture_survives_import_export_and_import_again(tmp_path):
     export_wipe_and_import(tmp_path)
 
     assert snapshot() == before
-
-
-def export_import_and_export_again(tmp_path):
-    """{ISO week: its Markdown} of every week, exported, then imported into an emptied site and
-    exported again."""
-
-    def export():
-        weeks = Week.objects.order_by("year", "number")
-        return {week.iso_label: week_markdown(week, week.posts.all()) for week in weeks}
-
-    first = export()
-    paths = []
-    for label, text in first.items():
-        paths.append(tmp_path / f"{label}.md")
-        paths[-1].write_text(text, encoding="utf-8")
-    for model in (Post, Link, Week, Topic):
-        model.objects.all().delete()
-    call_command("import_digest", *map(str, paths), stdout=io.StringIO())
-    return first, export()
 
 
 def import_fixture(name):
