@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from archive.content import ContentError
 from archive.importing import decode, parse_digest
@@ -77,7 +77,8 @@ class Command(BaseCommand):
         """Where the week stands once imported: published or not, and what readers see where."""
         if week.status != Status.PUBLISHED:
             return "  a draft: publish it in the admin, or import it again with --publish"
-        address = settings.SITE_URL + week.get_absolute_url()
+        with translation.override(settings.LANGUAGE_CODE):  # its address in the site's language
+            address = settings.SITE_URL + week.get_absolute_url()
         # The posts readers see once the week is out (all of them, unless some wait for later).
         moment = max(timezone.now(), week.published_at)
         shown = week.posts.filter(CuratedQuerySet.published_q(now=moment)).count()
