@@ -1,6 +1,7 @@
 import io
 import zipfile
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -33,6 +34,7 @@ from archive.forms import (
 from archive.models import Link, Post, PostLink, Topic, Week
 from archive.normalize import InvalidURL, LinkKind, normalize_url
 from archive.services import move_posts_to_week, publish_with_posts
+from archive.tasks import fetch_metadata_after_commit
 
 admin.site.site_header = _("Jugan curation")
 admin.site.site_title = _("Jugan curation")
@@ -236,11 +238,32 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
 @admin.register(Link)
 class LinkAdmin(TamperedListInputMixin, admin.ModelAdmin):
     form = LinkAdminForm
-    list_display = ["__str__", "domain", "kind", "post_count", "created"]
-    list_filter = ["kind"]
+    list_display = ["__str__", "domain", "kind", "page_status", "post_count", "created"]
+    list_filter = ["kind", "fetch_status"]
     search_fields = ["url", "normalized_url", "title", "domain"]
-    readonly_fields = ["normalized_url", "domain"]
-    fields = ["url", "normalized_url", "domain", "kind", "title", "description"]
+    readonly_fields = ["normalized_url", "domain", "page_status", "fetched_at", "fetch_error"]
+    fieldsets = [
+        (None, {"fields": ["url", "normalized_url", "domain", "kind", "title", "description"]}),
+        (
+            _("From the page"),
+            {
+                "description": _(
+                    "Read in the background when the link is created; what the page says only "
+                    "fills fields that are empty, so empty a field to have it read again."
+                ),
+                "fields": [
+                    "site_name",
+                    "image_url",
+                    "canonical_url",
+                    "language",
+                    "page_status",
+                    "fetched_at",
+                    "fetch_error",
+                ],
+            },
+        ),
+    ]
+    actions = ["fetch_again"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_post_count()
@@ -248,6 +271,34 @@ class LinkAdmin(TamperedListInputMixin, admin.ModelAdmin):
     @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, link):
         return link.post_count
+
+    @admin.display(description=_("page"), ordering="fetch_status")
+    def page_status(self, link):
+        if link.fetch_status:
+            return link.get_fetch_status_display()
+        return _("Not read yet")
+
+    @admin.action(description=_("Fetch again"), permissions=["change"])
+    def fetch_again(self, request, queryset):
+        if not settings.LINK_METADATA_FETCH:
+            self.message_user(
+                request,
+                _("Pages are not read on this site (LINK_METADATA_FETCH is off)."),
+                messages.WARNING,
+            )
+            return
+        link_ids = list(queryset.values_list("pk", flat=True))
+        fetch_metadata_after_commit(link_ids)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d page will be read again in the background; reload in a few seconds.",
+                "%(count)d pages will be read again in the background; reload in a few seconds.",
+                len(link_ids),
+            )
+            % {"count": len(link_ids)},
+            messages.SUCCESS,
+        )
 
     def get_deleted_objects(self, objs, request):
         """A link still in use is protected: name the posts that use it, not their rows."""

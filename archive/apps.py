@@ -8,9 +8,12 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Archive")
 
     def ready(self):
-        from archive import versioning
+        from django.db.models.signals import post_save
+
+        from archive import tasks, versioning
 
         versioning.watch_content()
+        post_save.connect(tasks.link_saved, sender="archive.Link", dispatch_uid="link-metadata")
         pre_migrate.connect(uninstall_database_triggers, sender=self, dispatch_uid="triggers")
         post_migrate.connect(install_database_triggers, sender=self, dispatch_uid="triggers")
 

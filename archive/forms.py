@@ -87,10 +87,19 @@ class EditConflictForm(forms.ModelForm):
 
 class LinkAdminForm(forms.ModelForm):
     url = LinkURLField(label=_("URL as pasted"))
+    image_url = forms.URLField(
+        label=_("image URL"), required=False, max_length=URL_MAX_LENGTH, assume_scheme="https"
+    )
+    canonical_url = forms.URLField(
+        label=_("canonical URL"), required=False, max_length=URL_MAX_LENGTH, assume_scheme="https"
+    )
 
     class Meta:
         model = Link
-        fields = ["url", "kind", "title", "description"]
+        fields = [
+            "url", "kind", "title", "description", "site_name", "image_url", "canonical_url",
+            "language",
+        ]  # fmt: skip
 
 
 class PostAdminForm(EditConflictForm):

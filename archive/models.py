@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
+from archive.link_metadata import FetchStatus
 from archive.markdown_limits import MARKDOWN_MAX_LENGTH, markdown_problem
 from archive.normalize import (
     MAX_URL_LENGTH,
@@ -354,6 +355,19 @@ class Link(models.Model):
     )
     title = models.CharField(_("title"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=2000)
+    # What the page says about itself (archive/link_metadata.py), read in the background when the
+    # link is created; like the title and description, only filled in where empty.
+    site_name = models.CharField(_("site name"), max_length=200, blank=True)
+    image_url = models.URLField(_("image URL"), max_length=MAX_URL_LENGTH, blank=True)
+    canonical_url = models.URLField(_("canonical URL"), max_length=MAX_URL_LENGTH, blank=True)
+    language = models.CharField(_("language"), max_length=35, blank=True)
+    fetched_at = models.DateTimeField(_("page read at"), null=True, blank=True, editable=False)
+    fetch_status = models.CharField(
+        _("page"), max_length=20, choices=FetchStatus.choices, blank=True, editable=False
+    )
+    fetch_error = models.CharField(
+        _("page reading problem"), max_length=500, blank=True, editable=False
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = LinkQuerySet.as_manager()
@@ -378,6 +392,27 @@ class Link(models.Model):
         self.domain = domain_of(self.normalized_url)
         if not self.kind:
             self.kind = detect_kind(self.normalized_url)
+
+    def fill_from(self, metadata):
+        """Put what the page says into the fields that are still empty: a curator's words are
+        never replaced. Returns the names of the fields filled."""
+        filled = []
+        for name, value in metadata.link_fields().items():
+            field = self._meta.get_field(name)
+            if not value or getattr(self, name):
+                continue
+            if len(value) > field.max_length:
+                if isinstance(field, models.URLField) or name == "language":
+                    continue  # a cut address or tag would be wrong, not short
+                value = value[: field.max_length - 1].rstrip() + "…"
+            setattr(self, name, value)
+            filled.append(name)
+        return filled
+
+    def record_fetch(self, status, problem=""):
+        self.fetched_at = timezone.now()
+        self.fetch_status = status
+        self.fetch_error = problem[: self._meta.get_field("fetch_error").max_length]
 
     @property
     def kind_label(self):

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from archive.models import Link, Post, Topic, Week
+from archive.tasks import fetch_link_metadata
 from tests.factories import make_link, make_published_week, make_user
 from tests.hostile.routes import admin_urls
 from tests.html import form_values, parse_html
@@ -20,11 +21,13 @@ LOGOUT_URL = reverse("admin:logout")
 
 
 @pytest.fixture
-def site(db):
+def site(db, settings):
     """A row of every model the admin edits, so that every admin URL names a real object."""
     week = make_published_week()
-    make_link("https://example.com/unused")
+    link = make_link("https://example.com/unused")
     make_user("someone", curator=True)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    fetch_link_metadata.enqueue(link.pk)  # a queued task, for the task list
     assert Group.objects.exists() and Topic.objects.exists()
     return week
 
