@@ -20,6 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from archive.capture import (
+    as_quote,
+    confirmation_key,
+    featured_notice,
+    is_community_thread,
+    posts_featuring,
+)
 from archive.export import week_markdown
 from archive.forms import (
     LabelledSplitDateTime,
@@ -107,6 +114,10 @@ class PostLinkInline(admin.TabularInline):
         return super().get_queryset(request).select_related("link")
 
 
+# The post form's hidden fields: the edit-conflict version, the confirmed "already featured".
+HIDDEN_FIELDS = ["version", "confirmed_featured"]
+
+
 @admin.register(Post)
 class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
     form = PostAdminForm
@@ -121,7 +132,7 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
     date_hierarchy = "posted_on"
     actions = ["publish", "unpublish", "move_to_week"]
     fieldsets = [
-        (None, {"fields": ["title", "source_url", "posted_on", "topics", "version"]}),
+        (None, {"fields": ["title", "source_url", "posted_on", "topics", *HIDDEN_FIELDS]}),
         (_("Text"), {"fields": ["summary", "commentary"]}),
         (
             _("Publishing"),
@@ -138,15 +149,55 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
-        """Prefill from the bookmarklet: `?url=&title=&text=` (text becomes a quote)."""
+        """Prefill from the bookmarklet: `?url=&title=&text=`. A community thread's address is
+        the source; any other page's becomes the first link (`get_formset_kwargs`); the
+        selected text becomes a quote."""
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("curator", request.user.pk)
         initial.setdefault("posted_on", timezone.localdate())
-        if url := initial.pop("url", "").strip():
+        url = initial.pop("url", "").strip()
+        if url and is_community_thread(url):
             initial["source_url"] = url
         if text := initial.pop("text", "").strip():
-            initial["summary"] = "\n".join(f"> {line}".rstrip() for line in text.splitlines())
+            initial["summary"] = as_quote(text)
         return initial
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        url = request.GET.get("url", "").strip()
+        adding = request.method == "GET" and (obj is None or obj.pk is None)
+        if isinstance(inline, PostLinkInline) and adding and url and not is_community_thread(url):
+            kwargs["initial"] = [{"url": url}]
+        return kwargs
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if request.method == "GET" and not form.is_bound:
+            if add:
+                self.warn_when_already_featured(request, context, form)
+            elif obj is not None:
+                self.add_what_the_curator_brought(request, form)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def warn_when_already_featured(self, request, context, form):
+        """The bookmarklet's page is featured already: say where, before anything is typed.
+        Saving a new post anyway needs no second save (this warning was the one)."""
+        url = request.GET.get("url", "").strip()
+        posts = posts_featuring([url]) if url else []
+        text = request.GET.get("text", "").strip()
+        context["already_featured"] = [featured_notice(post, text=text) for post in posts]
+        form.initial["confirmed_featured"] = confirmation_key(posts)
+
+    def add_what_the_curator_brought(self, request, form):
+        """`?text=` (a quote) and `?comment=` from an "add this to that post" link, added to the
+        post's summary and comment in the form, for the curator to check and save."""
+        for parameter, field, prepare in (
+            ("text", "summary", as_quote),
+            ("comment", "commentary", str.strip),
+        ):
+            if addition := prepare(request.GET.get(parameter, "")):
+                current = form.initial.get(field) or ""
+                form.initial[field] = f"{current.rstrip()}\n\n{addition}".strip()
 
     def get_search_results(self, request, queryset, search_term):
         """A pasted address finds the posts using that link, whatever tracking it carries."""
