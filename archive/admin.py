@@ -8,12 +8,13 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponse
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Lower
+from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -139,6 +140,9 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
             {"fields": ["status", "published_at", "week", "position", "curator", "slug"]},
         ),
     ]
+
+    class Media:
+        js = ["js/topic-suggestions.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")
@@ -374,10 +378,39 @@ admin.site.unregister(Tag)
 
 @admin.register(Topic)
 class TopicAdmin(TamperedListInputMixin, admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "name_en", "slug"]
     ordering = ["name", "slug"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_en"]
+    fields = ["name", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    SUGGESTIONS = 10
+
+    def get_urls(self):
+        suggest = self.admin_site.admin_view(self.suggest)
+        return [path("suggest/", suggest, name="archive_topic_suggest"), *super().get_urls()]
+
+    def suggest(self, request):
+        """Topics whose name or English name holds what the curator is typing, those that
+        start with it first, then the most used: the post form's topic field offers them
+        (static/js/topic-suggestions.js). Read-only, for staff who may see topics."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("q", "").strip()[: Topic._meta.get_field("name").max_length]
+        if not term:
+            return JsonResponse({"topics": []})
+        starts = Q(name__istartswith=term) | Q(name_en__istartswith=term)
+        topics = (
+            Topic.objects.filter(Q(name__icontains=term) | Q(name_en__icontains=term))
+            .annotate(
+                later=Case(When(starts, then=Value(0)), default=Value(1)),
+                uses=Count("post_topics"),
+            )
+            .order_by("later", "-uses", Lower("name"))[: self.SUGGESTIONS]
+        )
+        return JsonResponse(
+            {"topics": [{"name": topic.name, "name_en": topic.name_en} for topic in topics]}
+        )
 
 
 class WeekPostInline(admin.TabularInline):

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
@@ -138,6 +139,10 @@ class PostAdminForm(EditConflictForm):
         super().__init__(*args, **kwargs)
         if self.instance.source_id and "source_url" not in self.initial:
             self.initial["source_url"] = self.instance.source.url
+        # Still a plain comma-separated text field; with JavaScript it also suggests topics.
+        self.fields["topics"].widget.attrs.update(
+            {"data-suggestions": reverse("admin:archive_topic_suggest"), "autocomplete": "off"}
+        )
 
     def clean(self):
         cleaned_data = super().clean()

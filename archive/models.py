@@ -468,7 +468,18 @@ class TopicQuerySet(ContentQuerySet):
 
 
 class Topic(TagBase):
-    """What a post is about ("NLP", "자연어처리"); readers browse and subscribe by topic."""
+    """What a post is about ("NLP", "자연어처리"); readers browse and subscribe by topic.
+
+    `name` is the topic's name in the site's language (Korean), `name_en` its English name,
+    shown under the English interface; the slug stays the name's, so addresses never change.
+    """
+
+    name_en = models.CharField(
+        _("English name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown to readers of the English pages; leave empty to use the name."),
+    )
 
     objects = NaturalKeyManager.from_queryset(TopicQuerySet)()
 
@@ -479,6 +490,16 @@ class Topic(TagBase):
     def get_absolute_url(self):
         return reverse("digest:topic", kwargs={"slug": self.slug})
 
+    @property
+    def label(self):
+        """The topic's name in the reader's language."""
+        return topic_label(self.name, self.name_en)
+
+    @property
+    def names(self):
+        """Both names, the reader's first: "자연어처리 (NLP)", or the one name."""
+        return topic_names(self.name, self.name_en)
+
     def slugify(self, tag, i=None):
         """A topic named only with symbols or emoji ("🔥"; "C++" is fine) slugifies to nothing,
         and an empty slug has no page: such a topic is addressed by its characters' code points
@@ -488,6 +509,18 @@ class Topic(TagBase):
             slug = "-".join(f"u{ord(character):x}" for character in tag.strip())
             slug = slug[: SLUG_MAX_LENGTH - 10].rstrip("-")
         return slug if i is None else f"{slug}_{i}"
+
+
+def topic_label(name, name_en):
+    return name_en if name_en and not reader_language_is_korean() else name
+
+
+def topic_names(name, name_en):
+    first = topic_label(name, name_en)
+    other = name if first == name_en else name_en
+    if other and other.casefold() != first.casefold():
+        return f"{first} ({other})"
+    return first
 
 
 class PostTopic(ItemBase):
@@ -550,13 +583,14 @@ class PostQuerySet(CuratedQuerySet):
         """{week id: [{name, slug, post_count}, ...] most used first}, in one query."""
         rows = (
             PostTopic.objects.filter(content_object__in=self)
-            .values_list("content_object__week", "tag__name", "tag__slug")
+            .values_list("content_object__week", "tag__name", "tag__name_en", "tag__slug")
             .annotate(posts=Count("id"))
             .order_by("content_object__week", "-posts", "tag__name")
         )
         counts = {}
-        for week_id, name, slug, posts in rows:
-            topic = {"name": name, "slug": slug, "post_count": posts}
+        for week_id, name, name_en, slug, posts in rows:
+            label = topic_label(name, name_en)
+            topic = {"name": name, "label": label, "slug": slug, "post_count": posts}
             counts.setdefault(week_id, []).append(topic)
         return counts
 
