@@ -301,11 +301,20 @@ def _read_capped(response, stop_at, deadline):
 
 
 def _limit_wait(response, seconds):
-    """Let the next read of the connection wait at most `seconds` (requests' read timeout is
-    per read, so a page sending a byte at a time would otherwise never time out)."""
-    sock = getattr(getattr(response.raw, "connection", None), "sock", None)
-    if sock is not None:
+    """Let the next read of the connection wait at most `seconds`: the read timeout given to
+    requests was counted from when the request was sent, not from now."""
+    if (sock := _socket_of(response)) is not None:
         sock.settimeout(seconds)
+
+
+def _socket_of(response):
+    """The socket a response is read from. urllib3's connection holds it while it stays open;
+    when the server will close it, http.client leaves it only to the response's file (whose
+    `raw` is a socket.SocketIO). Without either, reads wait for requests' read timeout."""
+    if (sock := getattr(getattr(response.raw, "connection", None), "sock", None)) is not None:
+        return sock
+    stream = getattr(getattr(getattr(response.raw, "_fp", None), "fp", None), "raw", None)
+    return getattr(stream, "_sock", None)
 
 
 def _content_type(header):

@@ -299,6 +299,38 @@ def trickling_server(settings):
     thread.join(timeout=5)
 
 
+@pytest.fixture
+def stalling_server(settings):
+    """Answers with its headers late, just before the deadline, then sends nothing more."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    settings.LINK_FETCH_LOOPBACK_PORTS = {listener.getsockname()[1]}
+    done = threading.Event()
+
+    def serve():
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(65536)
+            time.sleep(0.7)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<title>")
+            done.wait(5)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    done.set()
+    listener.close()
+    thread.join(timeout=5)
+
+
+def test_a_body_that_stalls_is_given_up_at_the_deadline_not_a_read_timeout_later(
+    stalling_server,
+):
+    started = time.monotonic()
+    with pytest.raises(FetchFailed, match="within 1 s"):
+        fetch_page(stalling_server, deadline=1)
+    assert time.monotonic() - started < 1.5
+
+
 def test_a_page_that_trickles_in_is_given_up_at_the_deadline(trickling_server):
     started = time.monotonic()
     with pytest.raises(FetchFailed, match="within 1 s"):
