@@ -52,6 +52,12 @@ def database_queue(settings):
     settings.TASKS = DATABASE_QUEUE
 
 
+@pytest.fixture(autouse=True)
+def english(client):
+    """Assertions below quote the English admin; the Korean catalogue is tested on its own."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def queued_link_ids():
     return [
         result.args_kwargs["args"][0]
