@@ -278,7 +278,7 @@ def test_the_bookmarklet_prefill_keeps_text_and_drops_nul(curator):
 
     form = response.context["adminform"].form
     assert form.initial["title"] == "🤖 모델"
-    [links] = [formset for formset in response.context["inline_admin_formsets"]]
+    [links] = response.context["inline_admin_formsets"]
     assert links.formset.forms[0].initial["url"] == "https://example.com/x"  # a page: a link
     assert form.initial["summary"] == "> 인용문"
 
