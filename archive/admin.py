@@ -39,7 +39,8 @@ from archive.forms import (
     TabularInlineFormSet,
     WeekAdminForm,
 )
-from archive.models import Link, Post, PostLink, Topic, Week
+from archive.history import record_status_change
+from archive.models import Link, Post, PostLink, Status, Topic, Week
 from archive.normalize import InvalidURL, LinkKind, normalize_url
 from archive.services import move_posts_to_week, publish_with_posts
 from archive.tasks import fetch_metadata_after_commit
@@ -229,7 +230,8 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected posts"), permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.publish()
+        with record_status_change(request.user, queryset, Status.PUBLISHED):
+            count = queryset.publish()
         self.message_user(
             request,
             ngettext("%(count)d post published.", "%(count)d posts published.", count)
@@ -253,7 +255,8 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Unpublish the selected posts"), permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.unpublish()
+        with record_status_change(request.user, queryset, Status.DRAFT):
+            count = queryset.unpublish()
         self.message_user(
             request,
             ngettext("%(count)d post is a draft again.", "%(count)d posts are drafts again.", count)
@@ -488,7 +491,8 @@ class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected weeks"), permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.publish()
+        with record_status_change(request.user, queryset, Status.PUBLISHED):
+            count = queryset.publish()
         self.message_user(
             request,
             ngettext(
@@ -504,7 +508,12 @@ class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
         description=_("Publish the selected weeks with all their posts"), permissions=["change"]
     )
     def publish_with_posts(self, request, queryset):
-        weeks, posts = publish_with_posts(queryset)
+        their_posts = Post.objects.filter(week__in=queryset)
+        with (
+            record_status_change(request.user, queryset, Status.PUBLISHED),
+            record_status_change(request.user, their_posts, Status.PUBLISHED),
+        ):
+            weeks, posts = publish_with_posts(queryset)
         self.message_user(
             request,
             _("Published %(weeks)d week(s) and the %(posts)d post(s) in them.")
@@ -514,7 +523,8 @@ class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Unpublish the selected weeks"), permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.unpublish()
+        with record_status_change(request.user, queryset, Status.DRAFT):
+            count = queryset.unpublish()
         self.message_user(
             request,
             ngettext(

@@ -18,6 +18,7 @@ from archive.content import ContentError, PostContent, WeekContent
 from archive.models import Link, Post, PostLink, PostTopic, Status, Topic, Week
 from archive.normalize import normalize_url
 from archive.rendering import render_markdown
+from archive.signals import bulk_content_written
 from archive.tasks import fetch_metadata_after_commit
 from archive.weeks import IsoWeek
 
@@ -259,9 +260,12 @@ def move_posts_to_week(posts, iso_week):
         )
         start = week.next_position()
         now = timezone.now()
+        left = {post.week_id for post in moving} - {None}
         for offset, post in enumerate(moving):
             post.week, post.position, post.updated = week, start + offset, now
         Post.objects.bulk_update(moving, ["week", "position", "updated"])
+        # The weeks they left show them no more, though no row of theirs was written.
+        bulk_content_written.send(sender=Week, pks=sorted(left))
     return week, len(moving)
 
 

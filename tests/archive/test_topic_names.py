@@ -27,6 +27,13 @@ def nlp(db):
     return topic
 
 
+def address(language, name, **kwargs):
+    """A reader page's or feed's address in a language: Korean at the plain address, English
+    under /en/."""
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
 def test_readers_see_the_name_of_their_language():
     topic = Topic(name="컴퓨터비전", name_en="Computer vision")
     unnamed = Topic(name="KoGPT")
@@ -54,8 +61,8 @@ def test_the_english_name_leaves_the_address_as_it_was(client):
 
 
 def test_the_topic_page_is_named_in_the_readers_language(client, nlp):
-    korean = parse(client.get(nlp.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ko"))
-    english = parse(client.get(nlp.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+    korean = parse(client.get(address("ko", "digest:topic", slug=nlp.slug)))
+    english = parse(client.get(address("en", "digest:topic", slug=nlp.slug)))
 
     assert text(korean.find("h1")) == "자연어처리"
     assert text(english.find("h1")) == "NLP"
@@ -63,12 +70,12 @@ def test_the_topic_page_is_named_in_the_readers_language(client, nlp):
 
 
 def test_topic_chips_and_the_topic_index_use_the_readers_language(client, nlp):
-    english = parse(client.get(reverse("digest:topics"), HTTP_ACCEPT_LANGUAGE="en"))
-    korean = parse(client.get(reverse("digest:topics"), HTTP_ACCEPT_LANGUAGE="ko"))
+    english = parse(client.get(address("en", "digest:topics")))
+    korean = parse(client.get(address("ko", "digest:topics")))
     assert "NLP" in text(english.find("main"))
     assert "자연어처리" in text(korean.find("main"))
 
-    week = parse(client.get("/2021/w05/", HTTP_ACCEPT_LANGUAGE="en"))
+    week = parse(client.get(address("en", "digest:week", year=2021, week=5)))
     assert "NLP" in [text(chip) for chip in week.select(".chips a")]
 
 
@@ -88,25 +95,19 @@ def test_a_topics_new_english_name_is_searchable_at_once(nlp):
 
 
 def test_feeds_carry_both_names(client, nlp):
-    entries = feedparser.parse(client.get(reverse("digest:post_feed")).content).entries
+    entries = feedparser.parse(client.get(address("ko", "digest:post_feed")).content).entries
     assert {"자연어처리", "NLP"} <= {tag.term for tag in entries[0].tags}
 
     english = feedparser.parse(
-        client.get(
-            reverse("digest:topic_feed", kwargs={"slug": nlp.slug}), HTTP_ACCEPT_LANGUAGE="en"
-        ).content
+        client.get(address("en", "digest:topic_feed", slug=nlp.slug)).content
     )
     assert english.feed.title.endswith(": NLP (자연어처리)")
-    korean = feedparser.parse(
-        client.get(
-            reverse("digest:topic_feed", kwargs={"slug": nlp.slug}), HTTP_ACCEPT_LANGUAGE="ko"
-        ).content
-    )
+    korean = feedparser.parse(client.get(address("ko", "digest:topic_feed", slug=nlp.slug)).content)
     assert korean.feed.title.endswith(": 자연어처리 (NLP)")
 
 
 def test_the_opml_names_topics_by_both_names(client, nlp):
-    response = client.get(reverse("digest:feeds_opml"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(address("en", "digest:feeds_opml"))
     assert 'text="NLP (자연어처리)"' in response.content.decode()
 
 

@@ -18,6 +18,8 @@ READER_PAGES = {
 # Seen logged in as a curator.
 CURATOR_PAGES = {
     "admin post form": lambda site: "/admin/archive/post/add/",
+    # With who added, edited and published it at the top (archive/history.py).
+    "admin post change": lambda site: f"/admin/archive/post/{site.post.pk}/change/",
     # The bookmarklet on a page a post already features: the form says so.
     "admin post form, already featured": lambda site: (
         "/admin/archive/post/add/?"
