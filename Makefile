@@ -34,28 +34,39 @@ $(LIGHTHOUSE): benchmarks/node/package.json benchmarks/node/package-lock.json
 # The laptop setup: DEBUG on, links and the printed login pointing at this very server.
 RUN_ENV := DEBUG=1 SITE_URL=http://$(HOST):$(PORT)
 
+# Background tasks (archive/tasks.py) are run by `manage.py db_worker` processes: TASK_WORKERS of
+# them start before the command that follows this prefix, and stop when it ends, by Ctrl-C or
+# otherwise. (Restart `make run` to give the worker changed task code.)
+TASK_WORKERS ?= 1
+WITH_TASK_WORKERS = workers=; \
+	for n in $$(seq $(TASK_WORKERS)); do \
+		$(BIN)/python manage.py db_worker --no-reload --verbosity 1 & workers="$$workers $$!"; \
+	done; \
+	trap 'kill $$workers 2>/dev/null; wait' EXIT; trap 'exit 130' INT TERM;
+
 run: $(INSTALLED)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py loaddemo
 	$(RUN_ENV) $(BIN)/python manage.py ensure_admin
-	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	export $(RUN_ENV); $(WITH_TASK_WORKERS) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(INSTALLED) $(if $(NPM),$(NODE_TOOLS))
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Production-style serving: hashed, compressed static files through whitenoise, gunicorn workers.
-# Configure with the environment (README.md, "Deployment").
+# Production-style serving: hashed, compressed static files through whitenoise, gunicorn workers,
+# and TASK_WORKERS task workers beside them. Configure with the environment (README.md,
+# "Deployment", which also says how to run workers on their own).
 serve: $(INSTALLED)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(BIN)/gunicorn --config config/gunicorn.py config.wsgi
+	$(WITH_TASK_WORKERS) $(BIN)/gunicorn --config config/gunicorn.py config.wsgi
 
 # The same behind Varnish (deploy/varnish/jugan.vcl): Varnish on BIND (127.0.0.1:8000), gunicorn on
 # APP_BIND (127.0.0.1:8001), content changes purged from Varnish as they commit.
 serve-cached: $(INSTALLED)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(BIN)/python -m deploy.varnish
+	$(WITH_TASK_WORKERS) $(BIN)/python -m deploy.varnish
 
 # Seeds throwaway databases in /tmp and prints a table of queries, latency and throughput.
 bench: $(INSTALLED)

@@ -1,24 +1,33 @@
 import io
 import zipfile
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponse
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Lower
+from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from archive.capture import (
+    as_quote,
+    confirmation_key,
+    featured_notice,
+    is_community_thread,
+    posts_featuring,
+)
 from archive.export import week_markdown
 from archive.forms import (
     LabelledSplitDateTime,
@@ -34,6 +43,7 @@ from archive.history import record_status_change
 from archive.models import Link, Post, PostLink, Status, Topic, Week
 from archive.normalize import InvalidURL, LinkKind, normalize_url
 from archive.services import move_posts_to_week, publish_with_posts
+from archive.tasks import fetch_metadata_after_commit
 
 admin.site.site_header = _("Jugan curation")
 admin.site.site_title = _("Jugan curation")
@@ -106,6 +116,10 @@ class PostLinkInline(admin.TabularInline):
         return super().get_queryset(request).select_related("link")
 
 
+# The post form's hidden fields: the edit-conflict version, the confirmed "already featured".
+HIDDEN_FIELDS = ["version", "confirmed_featured"]
+
+
 @admin.register(Post)
 class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
     form = PostAdminForm
@@ -120,13 +134,16 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
     date_hierarchy = "posted_on"
     actions = ["publish", "unpublish", "move_to_week"]
     fieldsets = [
-        (None, {"fields": ["title", "source_url", "posted_on", "topics", "version"]}),
+        (None, {"fields": ["title", "source_url", "posted_on", "topics", *HIDDEN_FIELDS]}),
         (_("Text"), {"fields": ["summary", "commentary"]}),
         (
             _("Publishing"),
             {"fields": ["status", "published_at", "week", "position", "curator", "slug"]},
         ),
     ]
+
+    class Media:
+        js = ["js/topic-suggestions.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")
@@ -137,15 +154,55 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
-        """Prefill from the bookmarklet: `?url=&title=&text=` (text becomes a quote)."""
+        """Prefill from the bookmarklet: `?url=&title=&text=`. A community thread's address is
+        the source; any other page's becomes the first link (`get_formset_kwargs`); the
+        selected text becomes a quote."""
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("curator", request.user.pk)
         initial.setdefault("posted_on", timezone.localdate())
-        if url := initial.pop("url", "").strip():
+        url = initial.pop("url", "").strip()
+        if url and is_community_thread(url):
             initial["source_url"] = url
         if text := initial.pop("text", "").strip():
-            initial["summary"] = "\n".join(f"> {line}".rstrip() for line in text.splitlines())
+            initial["summary"] = as_quote(text)
         return initial
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        url = request.GET.get("url", "").strip()
+        adding = request.method == "GET" and (obj is None or obj.pk is None)
+        if isinstance(inline, PostLinkInline) and adding and url and not is_community_thread(url):
+            kwargs["initial"] = [{"url": url}]
+        return kwargs
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if request.method == "GET" and not form.is_bound:
+            if add:
+                self.warn_when_already_featured(request, context, form)
+            elif obj is not None:
+                self.add_what_the_curator_brought(request, form)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def warn_when_already_featured(self, request, context, form):
+        """The bookmarklet's page is featured already: say where, before anything is typed.
+        Saving a new post anyway needs no second save (this warning was the one)."""
+        url = request.GET.get("url", "").strip()
+        posts = posts_featuring([url]) if url else []
+        text = request.GET.get("text", "").strip()
+        context["already_featured"] = [featured_notice(post, text=text) for post in posts]
+        form.initial["confirmed_featured"] = confirmation_key(posts)
+
+    def add_what_the_curator_brought(self, request, form):
+        """`?text=` (a quote) and `?comment=` from an "add this to that post" link, added to the
+        post's summary and comment in the form, for the curator to check and save."""
+        for parameter, field, prepare in (
+            ("text", "summary", as_quote),
+            ("comment", "commentary", str.strip),
+        ):
+            if addition := prepare(request.GET.get(parameter, "")):
+                current = form.initial.get(field) or ""
+                form.initial[field] = f"{current.rstrip()}\n\n{addition}".strip()
 
     def get_search_results(self, request, queryset, search_term):
         """A pasted address finds the posts using that link, whatever tracking it carries."""
@@ -239,11 +296,32 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
 @admin.register(Link)
 class LinkAdmin(TamperedListInputMixin, admin.ModelAdmin):
     form = LinkAdminForm
-    list_display = ["__str__", "domain", "kind", "post_count", "created"]
-    list_filter = ["kind"]
+    list_display = ["__str__", "domain", "kind", "page_status", "post_count", "created"]
+    list_filter = ["kind", "fetch_status"]
     search_fields = ["url", "normalized_url", "title", "domain"]
-    readonly_fields = ["normalized_url", "domain"]
-    fields = ["url", "normalized_url", "domain", "kind", "title", "description"]
+    readonly_fields = ["normalized_url", "domain", "page_status", "fetched_at", "fetch_error"]
+    fieldsets = [
+        (None, {"fields": ["url", "normalized_url", "domain", "kind", "title", "description"]}),
+        (
+            _("From the page"),
+            {
+                "description": _(
+                    "Read in the background when the link is created; what the page says only "
+                    "fills fields that are empty, so empty a field to have it read again."
+                ),
+                "fields": [
+                    "site_name",
+                    "image_url",
+                    "canonical_url",
+                    "language",
+                    "page_status",
+                    "fetched_at",
+                    "fetch_error",
+                ],
+            },
+        ),
+    ]
+    actions = ["fetch_again"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_post_count()
@@ -251,6 +329,34 @@ class LinkAdmin(TamperedListInputMixin, admin.ModelAdmin):
     @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, link):
         return link.post_count
+
+    @admin.display(description=_("page"), ordering="fetch_status")
+    def page_status(self, link):
+        if link.fetch_status:
+            return link.get_fetch_status_display()
+        return _("Not read yet")
+
+    @admin.action(description=_("Fetch again"), permissions=["change"])
+    def fetch_again(self, request, queryset):
+        if not settings.LINK_METADATA_FETCH:
+            self.message_user(
+                request,
+                _("Pages are not read on this site (LINK_METADATA_FETCH is off)."),
+                messages.WARNING,
+            )
+            return
+        link_ids = list(queryset.values_list("pk", flat=True))
+        fetch_metadata_after_commit(link_ids)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d page will be read again in the background; reload in a few seconds.",
+                "%(count)d pages will be read again in the background; reload in a few seconds.",
+                len(link_ids),
+            )
+            % {"count": len(link_ids)},
+            messages.SUCCESS,
+        )
 
     def get_deleted_objects(self, objs, request):
         """A link still in use is protected: name the posts that use it, not their rows."""
@@ -275,10 +381,39 @@ admin.site.unregister(Tag)
 
 @admin.register(Topic)
 class TopicAdmin(TamperedListInputMixin, admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "name_en", "slug"]
     ordering = ["name", "slug"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_en"]
+    fields = ["name", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    SUGGESTIONS = 10
+
+    def get_urls(self):
+        suggest = self.admin_site.admin_view(self.suggest)
+        return [path("suggest/", suggest, name="archive_topic_suggest"), *super().get_urls()]
+
+    def suggest(self, request):
+        """Topics whose name or English name holds what the curator is typing, those that
+        start with it first, then the most used: the post form's topic field offers them
+        (static/js/topic-suggestions.js). Read-only, for staff who may see topics."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("q", "").strip()[: Topic._meta.get_field("name").max_length]
+        if not term:
+            return JsonResponse({"topics": []})
+        starts = Q(name__istartswith=term) | Q(name_en__istartswith=term)
+        topics = (
+            Topic.objects.filter(Q(name__icontains=term) | Q(name_en__icontains=term))
+            .annotate(
+                later=Case(When(starts, then=Value(0)), default=Value(1)),
+                uses=Count("post_topics"),
+            )
+            .order_by("later", "-uses", Lower("name"))[: self.SUGGESTIONS]
+        )
+        return JsonResponse(
+            {"topics": [{"name": topic.name, "name_en": topic.name_en} for topic in topics]}
+        )
 
 
 class WeekPostInline(admin.TabularInline):

@@ -4,11 +4,18 @@ from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from archive.capture import (
+    confirmation_key,
+    featured_notice,
+    normalized_urls,
+    posts_featuring,
+)
 from archive.models import Link, Post, PostLink, Topic, Week
 from archive.normalize import InvalidURL, normalize_url
 from archive.weeks import IsoWeek
@@ -87,10 +94,19 @@ class EditConflictForm(forms.ModelForm):
 
 class LinkAdminForm(forms.ModelForm):
     url = LinkURLField(label=_("URL as pasted"))
+    image_url = forms.URLField(
+        label=_("image URL"), required=False, max_length=URL_MAX_LENGTH, assume_scheme="https"
+    )
+    canonical_url = forms.URLField(
+        label=_("canonical URL"), required=False, max_length=URL_MAX_LENGTH, assume_scheme="https"
+    )
 
     class Meta:
         model = Link
-        fields = ["url", "kind", "title", "description"]
+        fields = [
+            "url", "kind", "title", "description", "site_name", "image_url", "canonical_url",
+            "language",
+        ]  # fmt: skip
 
 
 class PostAdminForm(EditConflictForm):
@@ -110,10 +126,62 @@ class PostAdminForm(EditConflictForm):
             "status", "published_at", "week", "position", "curator",
         ]  # fmt: skip
 
+    # The posts an "already featured" warning named, once shown: saving with the same ones
+    # confirms that this is a new post all the same.
+    confirmed_featured = forms.CharField(widget=UnlabelledHiddenInput, required=False)
+
+    # The prefix of the links inline's fields (PostLink.post's related name), whose addresses
+    # are checked with the source's.
+    LINKS_PREFIX = "post_links"
+    MAX_LINK_ROWS = 1000
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.source_id and "source_url" not in self.initial:
             self.initial["source_url"] = self.instance.source.url
+        # Still a plain comma-separated text field; with JavaScript it also suggests topics.
+        self.fields["topics"].widget.attrs.update(
+            {"data-suggestions": reverse("admin:archive_topic_suggest"), "autocomplete": "off"}
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.warn_when_already_featured()
+        return cleaned_data
+
+    def submitted_urls(self):
+        """The source and link addresses this save would give the post."""
+        urls = [self.cleaned_data.get("source_url") or ""]
+        try:
+            rows = int(self.data.get(f"{self.LINKS_PREFIX}-TOTAL_FORMS", 0))
+        except (TypeError, ValueError):
+            rows = 0  # the formset reports a broken management form itself
+        for row in range(min(max(rows, 0), self.MAX_LINK_ROWS)):
+            if not self.data.get(f"{self.LINKS_PREFIX}-{row}-DELETE"):
+                urls.append(self.data.get(f"{self.LINKS_PREFIX}-{row}-url") or "")
+        return [url for url in urls if url.strip()]
+
+    def warn_when_already_featured(self):
+        """Another post already features one of the addresses this save adds: say which, with
+        links to add this one's comment there instead; saving again confirms."""
+        kept = set()
+        if self.instance.pk:  # addresses the post already had were confirmed before
+            kept = set(self.instance.links.values_list("normalized_url", flat=True))
+            if self.instance.source_id:
+                kept.add(self.instance.source.normalized_url)
+        added = [url for url in normalized_urls(self.submitted_urls()) if url not in kept]
+        posts = posts_featuring(added, excluding=self.instance)
+        key = confirmation_key(posts)
+        if not posts or self.data.get(self.add_prefix("confirmed_featured")) == key:
+            return
+        self.data = self.data.copy()
+        self.data[self.add_prefix("confirmed_featured")] = key
+        comment = self.cleaned_data.get("commentary", "")
+        raise ValidationError(
+            [featured_notice(post, comment=comment) for post in posts]
+            + [_("Nothing was saved. To file it as a new post all the same, save again.")],
+            code="already_featured",
+        )
 
     def clean_topics(self):
         topics = self.cleaned_data["topics"]

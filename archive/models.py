@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
+from archive.link_metadata import FetchStatus
 from archive.markdown_limits import MARKDOWN_MAX_LENGTH, markdown_problem
 from archive.markdown_urls import normalize_markdown_urls
 from archive.normalize import (
@@ -416,6 +417,19 @@ class Link(models.Model):
     )
     title = models.CharField(_("title"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=2000)
+    # What the page says about itself (archive/link_metadata.py), read in the background when the
+    # link is created; like the title and description, only filled in where empty.
+    site_name = models.CharField(_("site name"), max_length=200, blank=True)
+    image_url = models.URLField(_("image URL"), max_length=MAX_URL_LENGTH, blank=True)
+    canonical_url = models.URLField(_("canonical URL"), max_length=MAX_URL_LENGTH, blank=True)
+    language = models.CharField(_("language"), max_length=35, blank=True)
+    fetched_at = models.DateTimeField(_("page read at"), null=True, blank=True, editable=False)
+    fetch_status = models.CharField(
+        _("page"), max_length=20, choices=FetchStatus.choices, blank=True, editable=False
+    )
+    fetch_error = models.CharField(
+        _("page reading problem"), max_length=500, blank=True, editable=False
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = LinkQuerySet.as_manager()
@@ -440,6 +454,27 @@ class Link(models.Model):
         self.domain = domain_of(self.normalized_url)
         if not self.kind:
             self.kind = detect_kind(self.normalized_url)
+
+    def fill_from(self, metadata):
+        """Put what the page says into the fields that are still empty: a curator's words are
+        never replaced. Returns the names of the fields filled."""
+        filled = []
+        for name, value in metadata.link_fields().items():
+            field = self._meta.get_field(name)
+            if not value or getattr(self, name):
+                continue
+            if len(value) > field.max_length:
+                if isinstance(field, models.URLField) or name == "language":
+                    continue  # a cut address or tag would be wrong, not short
+                value = value[: field.max_length - 1].rstrip() + "…"
+            setattr(self, name, value)
+            filled.append(name)
+        return filled
+
+    def record_fetch(self, status, problem=""):
+        self.fetched_at = timezone.now()
+        self.fetch_status = status
+        self.fetch_error = problem[: self._meta.get_field("fetch_error").max_length]
 
     @property
     def kind_label(self):
@@ -506,7 +541,18 @@ class TopicQuerySet(ContentQuerySet):
 
 
 class Topic(KeepsFormerSlugs, TagBase):
-    """What a post is about ("NLP", "자연어처리"); readers browse and subscribe by topic."""
+    """What a post is about ("NLP", "자연어처리"); readers browse and subscribe by topic.
+
+    `name` is the topic's name in the site's language (Korean), `name_en` its English name,
+    shown under the English interface; the slug stays the name's, so addresses never change.
+    """
+
+    name_en = models.CharField(
+        _("English name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown to readers of the English pages; leave empty to use the name."),
+    )
 
     objects = NaturalKeyManager.from_queryset(TopicQuerySet)()
 
@@ -517,6 +563,16 @@ class Topic(KeepsFormerSlugs, TagBase):
     def get_absolute_url(self):
         return reverse("digest:topic", kwargs={"slug": self.slug})
 
+    @property
+    def label(self):
+        """The topic's name in the reader's language."""
+        return topic_label(self.name, self.name_en)
+
+    @property
+    def names(self):
+        """Both names, the reader's first: "자연어처리 (NLP)", or the one name."""
+        return topic_names(self.name, self.name_en)
+
     def slugify(self, tag, i=None):
         """A topic named only with symbols or emoji ("🔥"; "C++" is fine) slugifies to nothing,
         and an empty slug has no page: such a topic is addressed by its characters' code points
@@ -526,6 +582,18 @@ class Topic(KeepsFormerSlugs, TagBase):
             slug = "-".join(f"u{ord(character):x}" for character in tag.strip())
             slug = slug[: SLUG_MAX_LENGTH - 10].rstrip("-")
         return slug if i is None else f"{slug}_{i}"
+
+
+def topic_label(name, name_en):
+    return name_en if name_en and not reader_language_is_korean() else name
+
+
+def topic_names(name, name_en):
+    first = topic_label(name, name_en)
+    other = name if first == name_en else name_en
+    if other and other.casefold() != first.casefold():
+        return f"{first} ({other})"
+    return first
 
 
 class PostTopic(ItemBase):
@@ -593,13 +661,14 @@ class PostQuerySet(CuratedQuerySet):
         """{week id: [{name, slug, post_count}, ...] most used first}, in one query."""
         rows = (
             PostTopic.objects.filter(content_object__in=self)
-            .values_list("content_object__week", "tag__name", "tag__slug")
+            .values_list("content_object__week", "tag__name", "tag__name_en", "tag__slug")
             .annotate(posts=Count("id"))
             .order_by("content_object__week", "-posts", "tag__name")
         )
         counts = {}
-        for week_id, name, slug, posts in rows:
-            topic = {"name": name, "slug": slug, "post_count": posts}
+        for week_id, name, name_en, slug, posts in rows:
+            label = topic_label(name, name_en)
+            topic = {"name": name, "label": label, "slug": slug, "post_count": posts}
             counts.setdefault(week_id, []).append(topic)
         return counts
 

@@ -2,7 +2,7 @@
 
 A word matches a post when it is a substring, in any case, of the post's title, summary or
 comment, or of the title or an address of its source or of one of its links, or of a link's
-label. Korean needs substrings: `모델` must find `모델을` and `언어모델`. Each engine indexes the
+label, or of either name of one of its topics (Korean or English). Korean needs substrings: `모델` must find `모델을` and `언어모델`. Each engine indexes the
 same text its own way; archive/migrations/0004_search_indexes.py builds the indexes, and
 tests/archive/test_search.py holds both engines to the same results.
 
@@ -18,8 +18,8 @@ tests/archive/test_search.py holds both engines to the same results.
   pg_trgm has no vocabulary to read, so a two-character word is matched by scanning.
 * A one-character word is matched by scanning on both.
 
-The three sets of posts a word can reach (through their own text, their source, their links)
-are joined with UNION in a single subquery, which each engine answers from its indexes; an OR
+The sets of posts a word can reach (through their own text, their source, their links, their
+topics) are joined with UNION in a single subquery, which each engine answers from its indexes; an OR
 of three subqueries would make it test every post.
 """
 
@@ -32,6 +32,7 @@ SEARCHED_FIELDS = {
     "post": ("title", "summary", "commentary"),
     "link": ("title", "normalized_url", "url"),
     "postlink": ("label",),
+    "topic": ("name", "name_en"),
 }
 # The shortest word a trigram phrase can hold.
 TRIGRAM = 3
@@ -41,7 +42,7 @@ LAST_CHARACTER = chr(0x10FFFF)
 
 def matching_posts(posts, term):
     """A Q for the posts holding `term`; `posts` is the QuerySet it will filter."""
-    from archive.models import Link, Post, PostLink  # models.py imports this module
+    from archive.models import Link, Post, PostLink, PostTopic, Topic  # models.py imports this
 
     vendor = connections[posts.db].vendor
     links = _matching(Link, term, vendor).values("pk")
@@ -49,8 +50,10 @@ def matching_posts(posts, term):
     by_source = Post.objects.filter(source__in=links).order_by().values("pk")
     by_link = PostLink.objects.filter(link__in=links).order_by().values("post")
     by_label = _matching(PostLink, term, vendor).values("post")
+    topics = _matching(Topic, term, vendor).values("pk")
+    by_topic = PostTopic.objects.filter(tag__in=topics).order_by().values("content_object")
     # ALL: the IN keeps each post once anyway; UNION would first sort the rows to dedupe them.
-    return Q(pk__in=by_own_text.union(by_source, by_link, by_label, all=True))
+    return Q(pk__in=by_own_text.union(by_source, by_link, by_label, by_topic, all=True))
 
 
 def _matching(model, term, vendor):

@@ -19,6 +19,7 @@ from archive.models import Link, Post, PostLink, PostTopic, Status, Topic, Week
 from archive.normalize import normalize_url
 from archive.rendering import render_markdown
 from archive.signals import bulk_content_written
+from archive.tasks import fetch_metadata_after_commit
 from archive.weeks import IsoWeek
 
 # A site is its content, topics and people. Content types and permissions are rebuilt by migrate
@@ -181,7 +182,9 @@ def _links_for(urls, kinds):
     missing = [Link(url=url) for target, url in wanted.items() if target not in links]
     for link in missing:
         link.prepare_to_save()
-    links.update((link.normalized_url, link) for link in Link.objects.bulk_create(missing))
+    created = Link.objects.bulk_create(missing)
+    links.update((link.normalized_url, link) for link in created)
+    fetch_metadata_after_commit(link.pk for link in created)
     recast = []
     for url, kind in kinds.items():
         link = links[normalized[url]]

@@ -233,7 +233,12 @@ class WeekEntries:
 
     def item_categories(self, week):
         return list(
-            dict.fromkeys(topic.name for post in week.visible_posts for topic in post.topics.all())
+            dict.fromkeys(
+                name
+                for post in week.visible_posts
+                for topic in post.topics.all()
+                for name in topic_categories(topic)
+            )
         )
 
     def item_description(self, week):
@@ -265,7 +270,9 @@ class PostEntries:
         return curator_name(post.curator) or settings.SITE_NAME
 
     def item_categories(self, post):
-        return [topic.name for topic in post.topics.all()]
+        return list(
+            dict.fromkeys(name for topic in post.topics.all() for name in topic_categories(topic))
+        )
 
     def item_description(self, post):
         return absolutize_links(post.summary_html, self.item_link(post))
@@ -316,10 +323,10 @@ class TopicFeed(PostEntries, SiteFeed):
         return topic
 
     def title(self, topic):
-        return gettext("%(site)s: %(topic)s") % {"site": settings.SITE_NAME, "topic": topic.name}
+        return gettext("%(site)s: %(topic)s") % {"site": settings.SITE_NAME, "topic": topic.names}
 
     def subtitle(self, topic):
-        return gettext("Posts on the topic “%(topic)s”, newest first.") % {"topic": topic.name}
+        return gettext("Posts on the topic “%(topic)s”, newest first.") % {"topic": topic.names}
 
     def description(self, topic):
         # Readers show an RSS channel's description as HTML (Atom's subtitle is text): a topic
@@ -380,11 +387,16 @@ def site_feeds():
     ]
 
 
+def topic_categories(topic):
+    """A topic's entry categories: both its names, so a reader filters by either."""
+    return [name for name in (topic.name, topic.name_en) if name]
+
+
 def topic_feeds(request):
     """Every topic with a published post, by name, with the addresses of its page and feeds."""
     topics = list(published_topics(request).order_by(Lower("name"), "pk"))
     for topic in topics:
-        topic.name = xml_text(topic.name)
+        topic.feed_title = xml_text(topic.names)
         topic.page_url = absolute_url(topic.get_absolute_url())
         topic.rss_url = absolute_url(reverse("digest:topic_feed", kwargs={"slug": topic.slug}))
         topic.atom_url = absolute_url(

@@ -9,7 +9,7 @@ QUERY_MAX_LENGTH = 200
 
 class TopicChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.post_count})"
+        return f"{obj.label} ({obj.post_count})"
 
 
 class SearchForm(forms.Form):

@@ -55,9 +55,9 @@ def topic_index(topics):
     groups = {}
     for topic in topics:
         topic.weight = weight(topic.post_count, most)
-        groups.setdefault(initial_of(topic.name), []).append(topic)
+        groups.setdefault(initial_of(topic.label), []).append(topic)
     return [
-        (initial, sorted(groups[initial], key=lambda topic: topic.name.casefold()))
+        (initial, sorted(groups[initial], key=lambda topic: topic.label.casefold()))
         for initial in sorted(groups, key=_group_rank)
     ]
 

@@ -1,3 +1,4 @@
+import socket
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,42 @@ def curator_client(client, curator):
 def staff_client(client, db):
     client.force_login(factories.make_user("staff", staff=True))
     return client
+
+
+# Reading linked pages (archive/link_metadata.py): only ever from servers the tests start here.
+
+LOOPBACK_ADDRESSES = {"127.0.0.1", "::1"}
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver on 127.0.0.1, not on "localhost" (which may resolve to ::1 first)."""
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture
+def no_outside_connections(monkeypatch):
+    """Fails the test if its code tries to connect beyond loopback, and refuses the connection,
+    so a broken address check can never send a packet to another network."""
+    attempts = []
+    connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if host not in LOOPBACK_ADDRESSES:
+            attempts.append(host)
+            raise OSError(f"test guard: no connection to {host}")
+        return connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    yield attempts
+    assert attempts == [], f"the code under test tried to connect to {attempts}"
+
+
+@pytest.fixture
+def page_server(httpserver, no_outside_connections, settings):
+    """A web server on loopback whose pages the site reads: page reading on, and loopback
+    allowed on this server's port only."""
+    settings.LINK_METADATA_FETCH = True
+    settings.LINK_FETCH_LOOPBACK_PORTS = frozenset({httpserver.port})
+    return httpserver

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -181,6 +183,31 @@ STALE_IF_ERROR_SECONDS = env_int("STALE_IF_ERROR_SECONDS", 86_400)
 # `http://127.0.0.1:8000/` for `make serve-cached`. Empty: no cache in front, nothing to purge.
 FRONT_CACHE_PURGE_URLS = env_list("FRONT_CACHE_PURGE_URLS", [])
 FRONT_CACHE_PURGE_TIMEOUT = env_float("FRONT_CACHE_PURGE_TIMEOUT", 2.0)
+
+# Background work (archive/tasks.py) through Django's task API. `database` keeps the queue in the
+# database: `manage.py db_worker` runs it (`make run` starts one; README.md, "Deployment"), and
+# workers claim tasks with SELECT ... FOR UPDATE SKIP LOCKED, so several never run one task
+# twice. `immediate` runs each task inside the request that queues it: for debugging only.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+
+# Reading each new link's page for its title, description and image (archive/link_metadata.py).
+# Off for a site with no way out to the web: links then keep what curators type.
+LINK_METADATA_FETCH = env_bool("LINK_METADATA_FETCH", default=True)
+# Loopback ports the page reader may connect to. None in production: only the tests' own local
+# servers are ever allowed, by the tests that need them.
+LINK_FETCH_LOOPBACK_PORTS = frozenset()
+# Hosts whose every page is a community thread (e.g. a forum), beside Facebook group posts: the
+# bookmarklet files such a page as a post's source, any other page as its first link.
+COMMUNITY_HOSTS = [host.lower() for host in env_list("COMMUNITY_HOSTS", [])]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

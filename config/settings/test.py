@@ -28,6 +28,14 @@ if not os.environ.get("DATABASE_URL"):
 if not os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Tasks run at once, inside the code that queues them (after its transaction commits), so a test
+# sees their effect without a worker; tests/archive/test_tasks.py runs a real worker process too.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# No test reaches another host: pages are read only in tests that serve them on loopback, which
+# turn this on together with LINK_FETCH_LOOPBACK_PORTS for their server.
+LINK_METADATA_FETCH = False
+
 # Password hashing dominates test time with the real hasher; MD5 is fine for throwaway users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

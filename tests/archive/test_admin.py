@@ -250,7 +250,8 @@ def test_the_add_form_is_prefilled_from_the_bookmarklet(curator_client, curator)
     )
 
     values = admin_form_values(response)
-    assert values["source_url"] == "https://github.com/kakaobrain/pororo?fbclid=x"
+    assert values["source_url"] == ""  # a repository is a link, not a community thread
+    assert values["post_links-0-url"] == "https://github.com/kakaobrain/pororo?fbclid=x"
     assert values["title"] == "kakaobrain/pororo: PORORO"
     assert values["summary"] == "> A library for\n> many NLP tasks"
     assert values["curator"] == str(curator.pk)

@@ -3,8 +3,9 @@ search index must agree with."""
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
-from archive.models import Link, Post, PostLink
+from archive.models import Link, Post, PostLink, Topic
 from archive.search import TRIGRAM
 from tests.factories import make_link, make_post, make_week
 
@@ -80,15 +81,17 @@ def test_topic_counts_by_digest_put_the_most_used_first(db):
     make_post(week=week5, published=True, topics=["b", "a"])
     make_post(week=week5, published=True, topics=["b"])
     make_post(week=week6, published=True, topics=["c"])
+    Topic.objects.filter(name="c").update(name_en="C, in English")
 
-    counts = Post.objects.published().topic_counts_by_week()
+    with translation.override("en"):
+        counts = Post.objects.published().topic_counts_by_week()
 
     assert counts == {
         week5.pk: [
-            {"name": "b", "slug": "b", "post_count": 2},
-            {"name": "a", "slug": "a", "post_count": 1},
+            {"name": "b", "label": "b", "slug": "b", "post_count": 2},
+            {"name": "a", "label": "a", "slug": "a", "post_count": 1},
         ],
-        week6.pk: [{"name": "c", "slug": "c", "post_count": 1}],
+        week6.pk: [{"name": "c", "label": "C, in English", "slug": "c", "post_count": 1}],
     }
 
 

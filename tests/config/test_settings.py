@@ -81,3 +81,39 @@ def test_templates_are_compiled_once_per_process():
     (loader,) = engines["django"].engine.template_loaders
 
     assert isinstance(loader, cached.Loader)
+
+
+def test_tasks_are_queued_in_the_database_unless_the_environment_says_otherwise(tmp_path):
+    default = read_settings({}, tmp_path, "TASKS", "LINK_METADATA_FETCH", "COMMUNITY_HOSTS")
+    assert default["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    assert default["LINK_METADATA_FETCH"] is True
+    assert default["COMMUNITY_HOSTS"] == []
+
+    configured = read_settings(
+        {
+            "TASKS_BACKEND": "immediate",
+            "LINK_METADATA_FETCH": "0",
+            "COMMUNITY_HOSTS": "discuss.pytorch.kr, Forum.Example.org",
+        },
+        tmp_path,
+        "TASKS",
+        "LINK_METADATA_FETCH",
+        "COMMUNITY_HOSTS",
+    )
+    assert configured["TASKS"]["default"]["BACKEND"].endswith("ImmediateBackend")
+    assert configured["LINK_METADATA_FETCH"] is False
+    assert configured["COMMUNITY_HOSTS"] == ["discuss.pytorch.kr", "forum.example.org"]
+
+
+def test_an_unknown_tasks_backend_is_refused_by_name(tmp_path):
+    result = run_with(
+        {"TASKS_BACKEND": "celery"}, "-c", "import django; django.setup()", data_dir=tmp_path
+    )
+    assert result.returncode != 0
+    assert "TASKS_BACKEND must be one of database, immediate, not 'celery'" in result.stderr
+
+
+def test_pages_are_read_from_no_loopback_port_outside_the_tests(tmp_path):
+    assert read_settings({}, tmp_path, "LINK_FETCH_LOOPBACK_PORTS") == {
+        "LINK_FETCH_LOOPBACK_PORTS": "frozenset()"
+    }

@@ -38,7 +38,7 @@ def test_weights_grow_on_a_log_scale_from_1_to_4():
 
 def test_the_index_puts_hangul_first_then_latin_then_the_rest():
     names = ["zeta", "3D", "나무", "Alpha", "가지", "까치", "#x", "beta"]
-    topics = [SimpleNamespace(name=name, post_count=1) for name in names]
+    topics = [SimpleNamespace(name=name, label=name, post_count=1) for name in names]
 
     index = [(initial, [topic.name for topic in group]) for initial, group in topic_index(topics)]
 

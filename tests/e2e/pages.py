@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlencode
 
 # Each page, as a path built from the `site` fixture's data.
 READER_PAGES = {
@@ -19,6 +20,14 @@ CURATOR_PAGES = {
     "admin post form": lambda site: "/admin/archive/post/add/",
     # With who added, edited and published it at the top (archive/history.py).
     "admin post change": lambda site: f"/admin/archive/post/{site.post.pk}/change/",
+    # The bookmarklet on a page a post already features: the form says so.
+    "admin post form, already featured": lambda site: (
+        "/admin/archive/post/add/?"
+        + urlencode(
+            {"url": site.post.links.first().url, "title": site.post.title, "text": "새 인용입니다"}
+        )
+    ),
+    "admin link page": lambda site: f"/admin/archive/link/{site.post.links.first().pk}/change/",
 }
 
 DESKTOP = {"width": 1280, "height": 800}

@@ -127,3 +127,20 @@ def test_two_posts_from_bookmarklet_to_public_week_and_feed(new_context, site, c
         print(f"\nCurator journey, bookmarklet to feed: {steps.actions} browser actions")
     # The path as it stands; a change that makes the same week cost more steps fails here.
     assert steps.actions <= 18
+
+
+def test_the_topic_field_suggests_existing_topics_as_the_curator_types(
+    new_context, log_in, site, curator
+):
+    page = new_context(locale="ko-KR").new_page()
+    log_in(page.context, curator)
+    page.goto("/admin/archive/post/add/")
+    field = page.locator("#id_topics")
+    expect(field).to_have_attribute("list", "id_topics-suggestions")
+
+    field.press_sequentially("NLP, 자연")
+
+    options = page.locator("#id_topics-suggestions option")
+    expect(options.first).to_have_attribute("value", "NLP, 자연어처리")
+    field.fill("NLP, 자연어처리")
+    expect(field).to_have_value("NLP, 자연어처리")  # still a plain text field

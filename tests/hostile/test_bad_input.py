@@ -156,6 +156,8 @@ def test_the_post_form_takes_any_text_and_refuses_what_cannot_be_kept(curator, f
     for number, (name, value) in enumerate({**TEXT, **REFUSED_TEXT}.items()):
         if field != "title":
             values["title"] = f"기본 제목 {number}"
+        # Each post its own link: a link another post features asks for a second save.
+        values["post_links-0-url"] = f"https://github.com/kakaobrain/pororo-{number}"
         values["slug"] = "" if not slug_like else values.get("slug", "")
         refused = name in REFUSED_TEXT or (slug_like and not value.replace("-", "").isalnum())
         if slug_like and not refused:
@@ -276,7 +278,8 @@ def test_the_bookmarklet_prefill_keeps_text_and_drops_nul(curator):
 
     form = response.context["adminform"].form
     assert form.initial["title"] == "🤖 모델"
-    assert form.initial["source_url"] == "https://example.com/x"
+    [links] = response.context["inline_admin_formsets"]
+    assert links.formset.forms[0].initial["url"] == "https://example.com/x"  # a page: a link
     assert form.initial["summary"] == "> 인용문"
 
 

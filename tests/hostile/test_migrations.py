@@ -121,6 +121,16 @@ def named_as_latest(table, rows, content_types):
     return rows
 
 
+def columns_of(rows, unapplied):
+    """The rows with only the columns the unapplied state has: a column a later migration
+    added (Link's page metadata, Topic's English name) is gone once that migration is unapplied, and comes back
+    with its values when it is applied again (compared below)."""
+    if not unapplied:
+        return rows
+    columns = unapplied[0].keys()
+    return [{column: row[column] for column in columns} for row in rows]
+
+
 def test_every_later_migration_unapplies_and_reapplies_keeping_the_rows(site_with_rows):
     graph = MigrationExecutor(connection).loader.graph
     latest = graph.leaf_nodes()
@@ -143,12 +153,12 @@ def test_every_later_migration_unapplies_and_reapplies_keeping_the_rows(site_wit
     }
     for table in kept - set(RENAMED_TABLES):
         unapplied = named_as_latest(table, between[table], content_types)
-        assert unapplied == before[table], f"unapplying changed {table}"
+        assert unapplied == columns_of(before[table], unapplied), f"unapplying changed {table}"
     for old, new in RENAMED_TABLES.items():
         if old not in between:  # created by a later migration: nothing to compare
             continue
         unapplied = named_as_latest(old, between[old], content_types)
-        assert unapplied == before[new], f"unapplying lost rows of {new}"
+        assert unapplied == columns_of(before[new], unapplied), f"unapplying lost rows of {new}"
         assert not before.get(old), f"{old} kept rows that moved to {new}"
     compared = kept | {new for old, new in RENAMED_TABLES.items() if old in between}
     for table in compared:

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from archive.models import Link, Post, Topic, Week
+from archive.tasks import fetch_link_metadata
 from tests.factories import (
     make_link,
     make_published_week,
@@ -26,14 +27,16 @@ LOGOUT_URL = reverse("admin:logout")
 
 
 @pytest.fixture
-def site(db):
+def site(db, settings):
     """A row of every model the admin edits, so that every admin URL names a real object."""
     week = make_published_week()
-    make_link("https://example.com/unused")
+    link = make_link("https://example.com/unused")
     someone = make_user("someone", curator=True)
     make_two_factor(someone)  # an authenticator and recovery codes
     sign_in_through_the_form(someone, password="wrong")  # a failed sign-in, for the lockouts
     sign_in_through_the_form(make_user("staff", staff=True))  # a sign-in, for the sign-in log
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    fetch_link_metadata.enqueue(link.pk)  # a queued task, for the task list
     assert Group.objects.exists() and Topic.objects.exists()
     return week
 
