@@ -102,12 +102,6 @@ class CuratedQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(self.published_q())
 
-    def publish(self):
-        """Publish every row; a row published before keeps its first publication time."""
-        now = timezone.now()
-        self.filter(published_at__isnull=True).update(published_at=now)
-        return self.update(status=Status.PUBLISHED, updated=now)
-
     def unpublish(self):
         return self.update(status=Status.DRAFT, updated=timezone.now())
 
@@ -175,6 +169,14 @@ class Curated(models.Model):
 
 
 class WeekQuerySet(CuratedQuerySet):
+    def published(self):
+        """Readers see a week when it is published, its time has come, and at least one of its
+        posts is readable. Publishing refuses a week without one (`archive.services`), and this
+        keeps the promise whatever happens later: its posts unpublished, moved or deleted by
+        any means, or scheduled after the week itself."""
+        readable_posts = Post.objects.filter(self.published_q(), week=OuterRef("pk"))
+        return self.filter(self.published_q(), Exists(readable_posts))
+
     def at(self, iso_week):
         """The week of this ISO week, if there is one."""
         return self.filter(year=iso_week.year, number=iso_week.number)
@@ -477,6 +479,13 @@ class PostTopic(ItemBase):
 
 
 class PostQuerySet(CuratedQuerySet):
+    def publish(self):
+        """Publish every post; one published before keeps its first publication time. (A week
+        is published with its posts by `archive.services.publish_week`, nowhere else.)"""
+        now = timezone.now()
+        self.filter(published_at__isnull=True).update(published_at=now)
+        return self.update(status=Status.PUBLISHED, updated=now)
+
     def published(self):
         """Readers see a post only when it and its week are both published."""
         # The week is checked by a lookup per post rather than joined, so that the post's own

@@ -17,6 +17,7 @@ READER_PAGES = {
 # Seen logged in as a curator.
 CURATOR_PAGES = {
     "admin post form": lambda site: "/admin/archive/post/add/",
+    "admin week publishing": lambda site: f"/admin/archive/week/{site.week.pk}/publish/",
 }
 
 DESKTOP = {"width": 1280, "height": 800}
