@@ -191,7 +191,12 @@ class WeekQuerySet(CuratedQuerySet):
         return self.of(IsoWeek.of(day))
 
     def newest_first(self):
+        """The newest ISO week first: the order of the archive, a calendar of weeks."""
         return self.order_by("-year", "-number")
+
+    def latest_published_first(self):
+        """The latest publication first: the order of the feeds, a stream of publications."""
+        return self.order_by("-published_at", "-year", "-number")
 
     def with_post_count(self):
         """Annotate each week with its number of posts, drafts included (the curator's count)."""

@@ -283,9 +283,11 @@ class WeeksFeed(WeekEntries, SiteFeed):
 
     def items(self):
         posts = visible_posts().in_reading_order()
+        # In the order of their publication, like their dates: a week of 2021 imported in 2026
+        # is dated (and placed) in 2021, and a week published late comes as news.
         return (
             Week.objects.published()
-            .newest_first()
+            .latest_published_first()
             .prefetch_related(Prefetch("posts", posts, to_attr="visible_posts"))[:LATEST_WEEKS]
         )
 
