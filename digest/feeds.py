@@ -285,11 +285,9 @@ class WeeksFeed(WeekEntries, SiteFeed):
         posts = visible_posts().in_reading_order()
         # In the order of their publication, like their dates: a week of 2021 imported in 2026
         # is dated (and placed) in 2021, and a week published late comes as news.
-        return (
-            Week.objects.published()
-            .latest_published_first()
-            .prefetch_related(Prefetch("posts", posts, to_attr="visible_posts"))[:LATEST_WEEKS]
-        )
+        return Week.objects.latest_published().prefetch_related(
+            Prefetch("posts", posts, to_attr="visible_posts")
+        )[:LATEST_WEEKS]
 
 
 class PostsFeed(PostEntries, SiteFeed):

@@ -279,6 +279,21 @@ def test_a_published_week_left_without_a_readable_post_is_not_published(
     assert client.get("/weeks/").context["weeks"] == []
 
 
+def test_the_feeds_spelling_of_published_weeks_selects_the_same_weeks(live_week):
+    tomorrow = timezone.now() + timedelta(days=1)
+    make_post(week=make_week(2021, 6), published=True)  # a draft week
+    make_post(week=make_week(2021, 7, published=True, published_at=tomorrow), published=True)
+    make_week(2021, 8, published=True)  # no post at all
+    make_post(week=make_week(2021, 9, published=True), published=True, published_at=tomorrow)
+    earlier = make_week(
+        2021, 4, published=True, published_at=live_week.published_at - timedelta(days=1)
+    )
+    make_post(week=earlier, published=True)
+
+    assert list(Week.objects.latest_published()) == [live_week, earlier]
+    assert set(Week.objects.published()) == {live_week, earlier}
+
+
 # Writing weeks (importer, demo, seeder) publishes through the same service
 
 
