@@ -10,10 +10,12 @@ PORT ?= 8000
 # npm the step is left out and the browser tests skip, saying why.
 NPM := $(shell command -v npm 2>/dev/null)
 NODE_TOOLS := node_modules/.installed
-# Lighthouse has its own lock in benchmarks/node, so `make test` never downloads it.
+# Lighthouse has its own lock in benchmarks/node, so `make test` never downloads it. Its package.json
+# pins two packages Lighthouse's trace engine asks for as "latest": otherwise each new release of
+# them puts the lock out of sync and `npm ci` refuses to install.
 LIGHTHOUSE := benchmarks/node/node_modules/.installed
 
-.PHONY: run test lint check serve bench lighthouse messages constraints clean
+.PHONY: run test lint check serve serve-cached bench bench-lockout lighthouse messages constraints clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,13 +50,25 @@ serve: $(INSTALLED)
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/gunicorn --config config/gunicorn.py config.wsgi
 
+# The same behind Varnish (deploy/varnish/jugan.vcl): Varnish on BIND (127.0.0.1:8000), gunicorn on
+# APP_BIND (127.0.0.1:8001), content changes purged from Varnish as they commit.
+serve-cached: $(INSTALLED)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python -m deploy.varnish
+
 # Seeds throwaway databases in /tmp and prints a table of queries, latency and throughput.
 bench: $(INSTALLED)
 	command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python -m benchmarks.run
 
-# Lighthouse's four scores for home and the week page, phone and desktop, on a server it starts
-# with the demo data and production settings. Needs npm and Chromium (CHROME_PATH).
+# What a sign-in refused by the lockout costs, beside one whose password is hashed (a minute).
+bench-lockout: $(INSTALLED)
+	$(BIN)/python -m benchmarks.lockout
+
+# Lighthouse's four scores for home, the week page and search, phone and desktop, on a server it
+# starts with the demo data and production settings; fails on any score below 100 it does not
+# explain (benchmarks/lighthouse.py). Needs npm and Chromium (CHROME_PATH).
 lighthouse: $(INSTALLED) $(LIGHTHOUSE)
 	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m benchmarks.lighthouse
 

@@ -31,6 +31,7 @@ from archive.forms import (
     TabularInlineFormSet,
     WeekAdminForm,
 )
+from archive.history import record_status_change
 from archive.models import Link, Post, PostLink, Status, Topic, Week
 from archive.normalize import InvalidURL, LinkKind, normalize_url
 from archive.services import (
@@ -181,7 +182,8 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected posts"), permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.publish()
+        with record_status_change(request.user, queryset, Status.PUBLISHED):
+            count = queryset.publish()
         self.message_user(
             request,
             ngettext("%(count)d post published.", "%(count)d posts published.", count)

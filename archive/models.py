@@ -69,21 +69,24 @@ class ContentQuerySet(models.QuerySet):
     """Bulk writes announce themselves like single saves do (`archive.signals`)."""
 
     def update(self, **kwargs):
+        # Which rows, read before the update can take them out of this QuerySet's filter: a
+        # cache in front forgets exactly what showed them.
+        pks = list(self.values_list("pk", flat=True))
         rows = super().update(**kwargs)
         if rows:
-            bulk_content_written.send(sender=self.model)
+            bulk_content_written.send(sender=self.model, pks=pks)
         return rows
 
     def bulk_update(self, objs, fields, batch_size=None):
         rows = super().bulk_update(objs, fields, batch_size=batch_size)
         if rows:
-            bulk_content_written.send(sender=self.model)
+            bulk_content_written.send(sender=self.model, pks=[obj.pk for obj in objs])
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
-            bulk_content_written.send(sender=self.model)
+            bulk_content_written.send(sender=self.model, pks=[obj.pk for obj in created])
         return created
 
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -15,13 +14,15 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from archive import history
 from archive.content import ContentError, PostContent, WeekContent
 from archive.models import Link, Post, PostLink, PostTopic, Status, Topic, Week
 from archive.normalize import normalize_url
 from archive.rendering import render_markdown
+from archive.signals import bulk_content_written
 from archive.weeks import IsoWeek
 
 # A site is its content, topics and people. Content types and permissions are rebuilt by migrate
@@ -258,11 +259,6 @@ def _validate(instance, name, line, exclude=None):
 # at all. Every way of publishing a week goes through publish_week: the admin's form and actions,
 # the importer, the demo loader and the benchmark seeder (through write_weeks).
 
-# Stored in English in the admin's log, as the admin's own messages are, and read by the
-# history of each week and post ("who published it").
-PUBLISHED_MESSAGE = gettext_noop("Published.")
-UNPUBLISHED_MESSAGE = gettext_noop("Unpublished.")
-
 NO_SUMMARY = _("a draft without a summary")
 ONLY_PUBLISHED_GO_OUT = _("a draft, and only the posts already published go out")
 NOT_CHOSEN = _("a draft that is not among the posts to publish")
@@ -410,7 +406,7 @@ def publish_week(week, *, drafts=True, user=None, at=None) -> Publication:
             published_at=Coalesce("published_at", Value(publication.at)),
             updated=now,
         )
-        record_status_change(user, [*published, *posts], PUBLISHED_MESSAGE)
+        _record(user, [*published, *posts], history.PUBLISHED)
     return publication
 
 
@@ -420,16 +416,16 @@ def unpublish_week(week, *, user=None):
     with transaction.atomic():
         changed = Week.objects.filter(pk=week.pk, status=Status.PUBLISHED).unpublish()
         if changed:
-            record_status_change(user, [week], UNPUBLISHED_MESSAGE)
+            _record(user, [week], history.UNPUBLISHED)
     week.status = Status.DRAFT
     return bool(changed)
 
 
-def record_status_change(user, objects, message):
-    """Write into each object's history in the admin (LogEntry, a change) that `user` published
-    or unpublished it; nothing when no user is known (a command, the seeder)."""
-    if user is not None and objects:
-        LogEntry.objects.log_actions(user.pk, list(objects), CHANGE, change_message=message)
+def _record(user, objects, message):
+    """Who published or unpublished, in each object's history (archive.history); nothing when no
+    user is known (a command, the seeder)."""
+    if user is not None:
+        history.record_actions(user, objects, message)
 
 
 def weeks_left_empty(posts):
@@ -476,7 +472,7 @@ def unpublish_posts(posts, *, user=None):
         refuse_emptying(posts)
         changing = list(posts.filter(status=Status.PUBLISHED))
         count = Post.objects.filter(pk__in=[post.pk for post in changing]).unpublish()
-        record_status_change(user, changing, UNPUBLISHED_MESSAGE)
+        _record(user, changing, history.UNPUBLISHED)
     return count
 
 
@@ -493,9 +489,12 @@ def move_posts_to_week(posts, iso_week):
         moving = list(moving.order_by("week__year", "week__number", "position", "id"))
         start = week.next_position()
         now = timezone.now()
+        left = {post.week_id for post in moving} - {None}
         for offset, post in enumerate(moving):
             post.week, post.position, post.updated = week, start + offset, now
         Post.objects.bulk_update(moving, ["week", "position", "updated"])
+        # The weeks they left show them no more, though no row of theirs was written.
+        bulk_content_written.send(sender=Week, pks=sorted(left))
     return week, len(moving)
 
 

@@ -6,12 +6,17 @@ of sequential requests to an uncached server, and throughput under wrk on loopba
 cached. Beside them on the same server: the floor (a view returning constant bytes as big as the
 week page, through the same middleware), measured just before and after the pages it is
 compared with, and the feeds' 304 path. Then a load test: 200 clients for 30 s against the
-cached server, pages and feeds mixed. Everything lives in a temporary folder; nothing is
-written into the repository. The targets of issue 6 are checked at the end.
+cached server, pages and feeds mixed. Last, on the largest archive, the front cache (Varnish
+with deploy/varnish/jugan.vcl, as `make serve-cached` runs it): the week page's bytes as a plain
+file from Varnish itself (the physical limit here), beside the week page, home and the weeks feed
+through it, and the same 200-client load test through it; and the load test against gunicorn with
+its cache in a Redis that is stopped and started again meanwhile. Everything lives in a temporary
+folder; nothing is written into the repository. The targets are checked at the end.
 
 Environment: BENCH_SECONDS (wrk run, default 3), BENCH_REQUESTS (sequential requests per
 latency, default 40), BENCH_LOAD_SECONDS (load test, default 30), BENCH_SIZES (e.g. "260" for
-the small archive only).
+the small archive only), BENCH_FRONT_ONLY=1 (only the front cache's section and the Redis
+restart, for a quick look).
 """
 
 import http.client
@@ -26,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +51,11 @@ STRESS_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 30))
 # As config/gunicorn.py counts them.
 WORKERS = int(os.environ.get("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1))
 TARGETS = {"queries": 10, "uncached": 0.30, "cached": 0.80, "not_modified": 0.80, "growth": 1.5}
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+# Through the front cache: the share of the plain file's throughput, and the load test's p99.
+FRONT_TARGETS = {"share": 0.80, "p99_ms": 20}
+FRONT_PAGES = ("week", "home", "feed weeks rss")
+FRONT_ONLY = os.environ.get("BENCH_FRONT_ONLY") == "1"
 
 
 def log(message):
@@ -137,6 +148,49 @@ class Server:
         return result["rate"], result["errors"]
 
 
+class FrontCache(Server):
+    """Varnish as `make serve-cached` runs it, in front of a running gunicorn. It also answers
+    /__plain__/<n> with the bytes of the n-th page given, read once from a file: the fastest
+    this server can send those bytes, to compare the page through the cache with."""
+
+    def __init__(self, backend, bodies, folder):
+        self.env = backend.env
+        self.port = free_port()
+        self.backend_port = backend.port
+        self.folder = Path(folder)
+        self.bodies = bodies
+
+    def __enter__(self):
+        from deploy.varnish import Varnish
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        plain = []
+        for number, body in enumerate(self.bodies):
+            page = self.folder / f"page-{number}"
+            page.write_bytes(body)
+            plain.append(
+                f'  if (req.url == "/__plain__/{number}") {{ set resp.body = std.fileread("{page}"); }}\n'
+            )
+        vcl = self.folder / "bench.vcl"
+        vcl.write_text(
+            "vcl 4.1;\nimport std;\n"
+            'sub vcl_recv { if (req.url ~ "^/__plain__/") { return (synth(200, "OK")); } }\n'
+            'sub vcl_synth { if (req.url ~ "^/__plain__/") {\n'
+            '  set resp.http.Content-Type = "text/html; charset=utf-8";\n'
+            + "".join(plain)
+            + "  return (deliver); } }\n"
+            'include "jugan.vcl";\n'
+        )
+        self.varnish = Varnish(
+            f"127.0.0.1:{self.port}", f"127.0.0.1:{self.backend_port}", vcl=vcl,
+            workdir=self.folder / "varnish",
+        ).__enter__()  # fmt: skip
+        return self
+
+    def __exit__(self, *exc):
+        self.varnish.__exit__(*exc)
+
+
 def parse_wrk(output):
     errors = sum(
         int(count)
@@ -148,10 +202,15 @@ def parse_wrk(output):
         int(percent): value + unit
         for percent, value, unit in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+)(\w+)", output, re.M)
     }
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    timeouts = re.search(r"timeout (\d+)", output)
     return {
         "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
         "requests": int(re.search(r"(\d+) requests in", output)[1]),
         "errors": errors,
+        # Of which: answers that were errors, and requests wrk gave up on (10 s).
+        "non_2xx": int(non_2xx[1]) if non_2xx else 0,
+        "timeouts": int(timeouts[1]) if timeouts else 0,
         "percentiles": percentiles,
     }
 
@@ -190,6 +249,12 @@ def measure_variant(weeks, static_root):
         )  # fmt: skip
         floor_path = f"/__floor__/{pages['week']['bytes']}/"
         result = {"label": label, "seed_seconds": seeded, "pages": pages}
+        if FRONT_ONLY:
+            if weeks == WEEKS[-1]:
+                with Server(django_env(data_dir, static_root, BENCH_CACHE="on")) as server:
+                    result["front"] = front_cache(server, pages, data_dir)
+                result["redis"] = redis_restart(data_dir, static_root, pages)
+            return result
         for cache in ("off", "on"):
             log(f"{label}: measuring with the cache {cache}…")
             with Server(django_env(data_dir, static_root, BENCH_CACHE=cache)) as server:
@@ -205,6 +270,9 @@ def measure_variant(weeks, static_root):
                     result["not_modified"] = share_of_floor(server, floor_path, "/feed/", etag)
                     if weeks == WEEKS[-1]:
                         result["load"] = load_test(server, pages, data_dir)
+                        result["front"] = front_cache(server, pages, data_dir)
+        if weeks == WEEKS[-1]:
+            result["redis"] = redis_restart(data_dir, static_root, pages)
         return result
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -228,6 +296,194 @@ def load_test(server, pages, data_dir):
     ) | {"paths": len(paths)}
 
 
+def fetch(server, path):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+def front_cache(server, pages, data_dir):
+    """The week page, home and the weeks feed through Varnish, each against its own bytes as a
+    plain file from Varnish, in alternating rounds; then the load test through it."""
+    from deploy.varnish import available
+
+    if not available():
+        log("front cache: varnishd is not installed (Debian: apt-get install varnish); skipped")
+        return None
+    bodies = []
+    for name in FRONT_PAGES:
+        status, body = fetch(server, pages[name]["url"])
+        assert status == 200, name
+        bodies.append(body)
+    with FrontCache(server, bodies, Path(data_dir) / "front") as front:
+        log("front cache: measuring through Varnish…")
+        for page in pages.values():  # every page and feed in the cache before measuring
+            fetch(front, page["url"])
+        shares = {
+            name: share_of_floor(front, f"/__plain__/{number}", pages[name]["url"])
+            | {"bytes": len(bodies[number])}
+            for number, name in enumerate(FRONT_PAGES)
+        }
+        load = load_test(front, pages, data_dir)
+    nginx = nginx_file_rate(bodies[0], Path(data_dir) / "nginx")
+    return {"shares": shares, "load": load, "nginx_week": nginx}
+
+
+class NginxFile(Server):
+    """nginx sending the same bytes as a plain file (sendfile): no cache, no application, the
+    fastest this machine serves them; printed for reference beside the front cache's figures."""
+
+    def __init__(self, body, folder):
+        self.env = dict(os.environ)
+        self.port = free_port()
+        self.folder = Path(folder)
+        self.body = body
+
+    def __enter__(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.chmod(0o755)  # its workers run as www-data
+        (self.folder / "page.html").write_bytes(self.body)
+        (self.folder / "page.html").chmod(0o644)
+        self.config = self.folder / "nginx.conf"
+        self.config.write_text(
+            f"pid {self.folder}/nginx.pid; error_log {self.folder}/error.log; "
+            "worker_processes auto; events {}\n"
+            f"http {{ access_log off; sendfile on; client_body_temp_path {self.folder}; "
+            f"proxy_temp_path {self.folder}; fastcgi_temp_path {self.folder}; "
+            f"uwsgi_temp_path {self.folder}; scgi_temp_path {self.folder};\n"
+            f"  server {{ listen 127.0.0.1:{self.port}; root {self.folder}; "
+            "default_type text/html; } }\n"
+        )
+        subprocess.run([NGINX, "-c", str(self.config)], check=True, capture_output=True)
+        for _attempt in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nginx did not start")
+
+    def __exit__(self, *exc):
+        subprocess.run([NGINX, "-c", str(self.config), "-s", "stop"], capture_output=True)
+
+
+def nginx_file_rate(body, folder):
+    if not os.access(NGINX, os.X_OK):
+        return None
+    with NginxFile(body, folder) as nginx:
+        rates = sorted(nginx.throughput("/page.html", seconds=RATIO_SECONDS)[0] for _ in range(3))
+    return rates[1]
+
+
+class RedisServer:
+    """A throwaway redis-server on a free port, which can be stopped and started again."""
+
+    def __init__(self, binary, folder):
+        self.binary, self.folder, self.port = binary, folder, free_port()
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _attempt in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def redis_restart(data_dir, static_root, pages):
+    """The load test against gunicorn with its cache in Redis, which is stopped a third of the
+    way through and started again (empty) at two thirds: no request may fail."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        log("Redis restart: redis-server is not installed; skipped")
+        return None
+    redis = RedisServer(binary, data_dir)
+    redis.start()
+    env = django_env(
+        data_dir, static_root, BENCH_CACHE="on", REDIS_URL=f"redis://127.0.0.1:{redis.port}/0"
+    )
+    try:
+        with Server(env) as server, ThreadPoolExecutor(1) as pool:
+            for page in pages.values():
+                server.get(page["url"])  # in Redis, for every worker
+            running = pool.submit(load_test, server, pages, data_dir)
+            time.sleep(STRESS_SECONDS / 3)
+            redis.stop()
+            log("Redis restart: Redis stopped…")
+            time.sleep(STRESS_SECONDS / 3)
+            redis.start()
+            log("Redis restart: Redis started again…")
+            return running.result()
+    finally:
+        redis.stop()
+
+
+def milliseconds(value):
+    """wrk's "812.00us", "12.34ms" or "1.20s" in milliseconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+def front_report(front, label):
+    lines = [
+        f"\n## Through the front cache ({label}, Varnish with deploy/varnish/jugan.vcl)\n",
+        "Each against the same bytes as a plain file sent by Varnish itself (read once, copied into "
+        f"each response), median of {RATIO_ROUNDS} alternating rounds:",
+    ]
+    for name, share in front["shares"].items():
+        rounds = ", ".join(f"{each:.0%}" for each in share["shares"])
+        lines.append(
+            f"- {name} ({share['bytes']:,} bytes): {rate(share['rate'])} req/s, plain file "
+            f"{rate(share['floor'])} req/s: "
+            f"{share['share']:.0%} (rounds {rounds}; target ≥ {FRONT_TARGETS['share']:.0%})"
+        )
+    if front.get("nginx_week"):
+        week = front["shares"]["week"]
+        lines.append(
+            f"- for reference, nginx sending the week page's bytes as a file (sendfile, no "
+            f"cache): {rate(front['nginx_week'])} req/s, which the week page through Varnish "
+            f"reaches at {week['rate'] / front['nginx_week']:.0%}"
+        )
+    load, p = front["load"], front["load"]["percentiles"]
+    lines.append(
+        f"\nLoad test through the front cache: {STRESS_CLIENTS} clients for {STRESS_SECONDS} s "
+        f"over {load['paths']} pages and feeds: {load['requests']:,} requests, "
+        f"{rate(load['rate'])} req/s, {load['errors']} errors; latency p50 {p.get(50)}, "
+        f"p75 {p.get(75)}, p90 {p.get(90)}, p99 {p.get(99)} (target: 0 errors, p99 ≤ "
+        f"{FRONT_TARGETS['p99_ms']} ms)."
+    )
+    return lines
+
+
+def front_failures(front):
+    failures = []
+    for name, share in front["shares"].items():
+        if share["share"] < FRONT_TARGETS["share"]:
+            failures.append(f"front cache: {name} at {share['share']:.0%} of the plain file")
+        if share["errors"]:
+            failures.append(f"front cache: {name} had errors under load")
+    load = front["load"]
+    if load["errors"]:
+        failures.append(f"front cache: the load test had {load['errors']} errors")
+    p99 = milliseconds(load["percentiles"][99])
+    if p99 > FRONT_TARGETS["p99_ms"]:
+        failures.append(f"front cache: the load test's p99 is {p99:.1f} ms")
+    return failures
+
+
 def rate(value):
     return f"{value:,.0f}"
 
@@ -241,6 +497,8 @@ def report(results):
         f"latency over up to {LATENCY_REQUESTS} sequential requests; SQLite.",
     ]
     for result in results:
+        if FRONT_ONLY:
+            continue
         lines += [
             f"\n## {result['label']} (seeded in {result['seed_seconds']:.1f} s)\n",
             "| page | queries | median ms | p95 ms | req/s uncached | req/s cached |",
@@ -269,7 +527,7 @@ def report(results):
                 f"- {name}: {rate(share['rate'])} req/s, floor {rate(share['floor'])} req/s: "
                 f"{share['share']:.0%} (rounds {rounds}; target ≥ {TARGETS[target]:.0%})"
             )
-    if len(results) > 1:
+    if len(results) > 1 and not FRONT_ONLY:
         small, large = results[0], results[-1]
         growth = ", ".join(
             f"{name} {large['pages'][name]['latency'][0] / page['latency'][0]:.2f}×"
@@ -285,11 +543,30 @@ def report(results):
             f"requests, {rate(load['rate'])} req/s, {load['errors']} errors; latency p50 "
             f"{p.get(50)}, p75 {p.get(75)}, p90 {p.get(90)}, p99 {p.get(99)}."
         )
+    if results[-1].get("front"):
+        lines += front_report(results[-1]["front"], results[-1]["label"])
+    redis = results[-1].get("redis")
+    if redis:
+        p = redis["percentiles"]
+        lines.append(
+            f"\nLoad test with Redis stopped and started again ({results[-1]['label']}, gunicorn "
+            f"alone, REDIS_URL): {STRESS_CLIENTS} clients for {STRESS_SECONDS} s, Redis down "
+            f"for the middle third: {redis['requests']:,} requests, {rate(redis['rate'])} req/s, "
+            f"{redis['errors']} errors (target 0: {redis['non_2xx']} error responses, "
+            f"{redis['timeouts']} requests not answered within 10 s); latency p50 {p.get(50)}, "
+            f"p99 {p.get(99)}."
+        )
     return "\n".join(lines)
 
 
 def check_targets(results):
     failures = []
+    if results[-1].get("front"):
+        failures += front_failures(results[-1]["front"])
+    if results[-1].get("redis", {}) and results[-1]["redis"]["errors"]:
+        failures.append(f"Redis restart: {results[-1]['redis']['errors']} errors under load")
+    if FRONT_ONLY:
+        return failures
     for result in results:
         label, pages = result["label"], result["pages"]
         for name, page in pages.items():

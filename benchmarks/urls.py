@@ -1,7 +1,8 @@
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
 
 from config.urls import handler500  # noqa: F401 (the site's own error page here too)
+from config.urls import urlpatterns as site_urlpatterns
 
 
 def floor(request, size):
@@ -11,5 +12,6 @@ def floor(request, size):
 
 urlpatterns = [
     path("__floor__/<int:size>/", floor),
-    path("", include("config.urls")),
+    # Spliced in, not included: Django allows i18n_patterns only in the root URLconf.
+    *site_urlpatterns,
 ]

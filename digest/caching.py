@@ -10,8 +10,9 @@ nothing is deleted, no cached response can outlive the state it was rendered fro
 timeout (`CACHE_SECONDS`) only bounds memory. The state is read before the content, and both
 only move forward, so a response is never older than the key it is stored under.
 
-Responses must depend on nothing but the URL, the language and the public content, so reader
-pages carry no CSRF token (the language switcher is a link, digest.views.switch_language).
+Responses must depend on nothing but the URL (which holds the language) and the public content,
+so reader pages carry no CSRF token and no cookie, and caches in front may keep them for every
+reader (digest.http_cache says how long, and names what each shows for exact purging).
 A staff member's request goes straight to the view, uncached: it may be a preview of drafts
 (digest.views.PreviewMixin), which must never be stored nor answer anyone's validators.
 """
@@ -24,13 +25,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from archive.versioning import current_state
 from archive.weeks import IsoWeek
+from digest import http_cache
 
-CACHE_PREFIX = "fresh"
+CACHE_PREFIX = "fresh:v2"  # v2: entries hold their surrogate keys (digest.http_cache)
 
 
 def state_for(request):
@@ -57,8 +59,8 @@ def cached_until_changed(view, *, weekly=False):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or _may_preview(request):
-            return view(request, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or may_preview(request):
+            return http_cache.private(view(request, *args, **kwargs))
         state = state_for(request)
         last_modified = state.last_modified
         week = None
@@ -75,17 +77,13 @@ def cached_until_changed(view, *, weekly=False):
         if response.status_code in (200, 304):
             response.headers["ETag"] = etag
             response.headers["Last-Modified"] = http_date(last_modified)
-            # Kept by browsers but asked for again each time (a 304 is cheap): a reader who
-            # switches language must not be shown the copy kept in the other one.
-            patch_cache_control(response, no_cache=True)
-        # The same address shows staff their previews: shared caches must tell them apart.
-        patch_vary_headers(response, ("Cookie",))
+            http_cache.share(request, response)
         return response
 
     return wrapper
 
 
-def _may_preview(request):
+def may_preview(request):
     # Without a session there is no staff member to ask about (nor a session to load).
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return False
@@ -98,13 +96,16 @@ def _cached_response(request, name, view, args, kwargs):
     key = f"{CACHE_PREFIX}:{url}:{name}"
     cached = cache.get(key)
     if cached is not None:
-        content, content_type = cached
-        return HttpResponse(content, content_type=content_type)
+        content, content_type, keys = cached
+        return http_cache.restored(HttpResponse(content, content_type=content_type), keys)
     response = view(request, *args, **kwargs)
     if response.status_code == 200 and not response.streaming:
 
         def store(response):
-            cache.set(key, (response.content, response["Content-Type"]), settings.CACHE_SECONDS)
+            keys = http_cache.keys_of(request, response)
+            cache.set(
+                key, (response.content, response["Content-Type"], keys), settings.CACHE_SECONDS
+            )
 
         if getattr(response, "is_rendered", True):
             store(response)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from archive.models import Post, Week
+from digest import http_cache
 from digest.caching import state_for
 from digest.topics import published_topics
 
@@ -307,7 +308,9 @@ class TopicFeed(PostEntries, SiteFeed):
     def get_object(self, request, slug):
         # Like its page, a topic's feed exists once a post on it is published: the feed names
         # the topic, and a topic only drafts use is a draft too.
-        return published_topics(request).get(slug=slug)
+        topic = published_topics(request).get(slug=slug)
+        http_cache.shows(request, topic)
+        return topic
 
     def title(self, topic):
         return gettext("%(site)s: %(topic)s") % {"site": settings.SITE_NAME, "topic": topic.name}

@@ -13,7 +13,12 @@ from archive.models import Post, Week
 
 
 class SiteSitemap(Sitemap):
-    """Addresses built from SITE_URL, like the pages' canonical links, whatever Host was asked."""
+    """Addresses built from SITE_URL, like the pages' canonical links, whatever Host was asked;
+    every page in each language, each naming the others (and Korean as the default)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SITE_URL).scheme

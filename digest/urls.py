@@ -29,7 +29,6 @@ urlpatterns = [
     path("topics/", cached_until_changed(views.TopicListView.as_view()), name="topics"),
     path("topics/<uslug:slug>/", cached_until_changed(views.TopicView.as_view()), name="topic"),
     path("search/", cached_until_changed(views.SearchView.as_view()), name="search"),
-    path("language/<str:language>/", views.switch_language, name="language"),
     # Feeds: polled every few minutes.
     path("feed/", cached_until_changed(feeds.WeeksFeed()), name="feed"),
     path("feed/atom/", cached_until_changed(feeds.WeeksFeed(feeds.AtomFeed)), name="feed_atom"),

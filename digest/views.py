@@ -1,9 +1,10 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
@@ -11,7 +12,10 @@ from django.views.generic import DetailView, ListView, TemplateView
 from archive.export import week_markdown
 from archive.models import Post, Week
 from archive.weeks import IsoWeek
+from digest import http_cache
+from digest.caching import may_preview
 from digest.forms import SearchForm
+from digest.languages import address_in
 from digest.topics import published_topics, topic_index
 
 POSTS_PER_PAGE = 20
@@ -28,15 +32,17 @@ class PreviewMixin:
     """
 
     def visible(self, queryset):
-        if self.request.user.is_staff:
+        # may_preview: a reader without a session is no staff member, and no session is loaded
+        # (a loaded one would mark the page `Vary: Cookie`, and no shared cache could keep it).
+        if may_preview(self.request):
             return queryset
         return queryset.published()
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
-        if request.user.is_staff:
+        if may_preview(request):
             # A preview may hold drafts: no shared cache may keep it for readers.
-            add_never_cache_headers(response)
+            http_cache.private(response)
         return response
 
 
@@ -175,12 +181,8 @@ def server_error(request):
 
 @never_cache
 def switch_language(request, language):
-    """Remember the reader's language in a cookie, then go back to the page they were on.
-
-    A link rather than Django's POST form: a form needs a CSRF token, and a token in every
-    page would make each copy of it personal, so no page could be cached for all readers.
-    A forged link can do no more than change a visitor's language.
-    """
+    """Where the old language switcher's links (which set a cookie) lead now: the page they
+    were on, at its address in that language (digest/languages.py). Nothing is remembered."""
     if language not in dict(settings.LANGUAGES):
         raise Http404("No such language")
     next_url = request.GET.get("next", "")
@@ -188,23 +190,15 @@ def switch_language(request, language):
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("digest:home")
-    response = HttpResponseRedirect(next_url)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
-    return response
+    parts = urlsplit(next_url)
+    page = parts.path + (f"?{parts.query}" if parts.query else "")
+    return HttpResponseRedirect(address_in(page or "/", language))
 
 
 def week_as_markdown(request, year, week):
     """A published week as Markdown, for cross-posting the round-up to a blog."""
     week = get_object_or_404(Week.objects.published(), year=year, number=week)
+    http_cache.shows(request, week)
     return HttpResponse(
         week_markdown(week, week.posts.published()),
         content_type="text/markdown; charset=utf-8",

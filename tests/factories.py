@@ -5,8 +5,11 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from archive.accounts import two_factor
 from archive.models import Link, Post, PostLink, Status, Week
 
 _sequence = itertools.count(1)
@@ -114,6 +117,22 @@ def make_user(username="reader", staff=False, curator=False, superuser=False):
     if curator:
         user.groups.add(Group.objects.get(name="Curators"))
     return user
+
+
+def make_two_factor(user):
+    """Two-factor sign-in turned on for the user; returns (its secret, the recovery codes)."""
+    secret = two_factor.new_secret()
+    _device, codes = two_factor.turn_on(user, secret, time_step=-1)
+    return secret, codes
+
+
+def sign_in_through_the_form(user, address="203.0.113.7", password=PASSWORD):
+    """A sign-in through the admin's form from `address`, as django-axes records it; returns
+    the client (an English-speaking browser) and its response."""
+    client = Client(REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="en")
+    return client, client.post(
+        reverse("admin:login"), {"username": user.get_username(), "password": password}
+    )
 
 
 ROUND_UP_INTRO = """이번 주도 커뮤니티에 좋은 글이 많이 올라왔습니다.

@@ -6,6 +6,7 @@ README.md lists every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_float(name, default):
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {value!r}") from None
+
+
 # Where the laptop setup keeps its database and generated secret; never inside a tracked folder.
 DATA_DIR = Path(os.environ.get("JUGAN_DATA_DIR", BASE_DIR / "var"))
 
@@ -68,7 +79,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Jugan 주간")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on Jugan's admin site: sign-in with lockout and a second factor.
+    "archive.accounts.apps.CuratorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,22 +90,31 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "taggit",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "archive",
     "digest",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "digest.http_cache.NeverShareCookiesMiddleware",
     "config.middleware.DropNulCharactersFromQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "digest.middleware.LanguageFromAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "archive.accounts.sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused by the lockout into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,16 +157,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):
+    # A Redis that is down or slow is a cache miss, not an error page (config/cache.py).
+    redis_timeout = env_float("REDIS_TIMEOUT_SECONDS", 0.25)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "jugan"),
+            "OPTIONS": {"socket_connect_timeout": redis_timeout, "socket_timeout": redis_timeout},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CACHE_SECONDS = env_int("CACHE_SECONDS", 600)
+# What caches in front may do with reader pages and feeds (digest/http_cache.py): serve a copy
+# for SHARED_CACHE_SECONDS, then stale while fetching a new one, or when Django fails or is down.
+# Every change is purged at once (FRONT_CACHE_PURGE_URLS); only a scheduled publication coming
+# due waits for SHARED_CACHE_SECONDS, so it stays short.
+SHARED_CACHE_SECONDS = env_int("SHARED_CACHE_SECONDS", 60)
+STALE_WHILE_REVALIDATE_SECONDS = env_int("STALE_WHILE_REVALIDATE_SECONDS", 30)
+STALE_IF_ERROR_SECONDS = env_int("STALE_IF_ERROR_SECONDS", 86_400)
+# The front caches to purge when content changes (digest/purge.py), e.g. Varnish's address:
+# `http://127.0.0.1:8000/` for `make serve-cached`. Empty: no cache in front, nothing to purge.
+FRONT_CACHE_PURGE_URLS = env_list("FRONT_CACHE_PURGE_URLS", [])
+FRONT_CACHE_PURGE_TIMEOUT = env_float("FRONT_CACHE_PURGE_TIMEOUT", 2.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -187,7 +222,8 @@ HTTPS = env_bool("HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-# The language a reader picked (digest.views.switch_language): no script needs to read it.
+# The language cookie: the admin still reads it, and an old English reader's cookie sends them to
+# English addresses (digest/languages.py); no script needs to read it.
 LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -199,9 +235,45 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
-    # Only behind a proxy that overwrites this header; otherwise a client could claim HTTPS.
+# Behind a reverse proxy (nginx, Varnish) that sets X-Forwarded-Proto and appends the client's
+# address to X-Forwarded-For. Only then are those headers believed: otherwise a client could
+# claim HTTPS, or dodge the sign-in lockout with a new address in every request.
+# TRUST_X_FORWARDED_PROTO is this setting's earlier name.
+BEHIND_TRUSTED_PROXY = env_bool(
+    "BEHIND_TRUSTED_PROXY", default=env_bool("TRUST_X_FORWARDED_PROTO", default=False)
+)
+# How many proxies append to X-Forwarded-For: the client's address is this many from the right.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+if BEHIND_TRUSTED_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Curator accounts (archive/accounts/). Failed sign-ins are counted by django-axes for an account
+# from one address, and for an address over all accounts; past either limit, sign-in from that
+# address is refused for the cool-off, before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOL_OFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the address's own limit: the handler
+AXES_HANDLER = "archive.accounts.lockout.AccountAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "archive.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "archive.accounts.lockout.lockout_response"
+# A refused attempt does not restart the cool-off, so "try again in 15 minutes" holds; a right
+# password forgives that account's earlier typos from that address.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Two-factor sign-in (django-otp): required of every staff account in production; a laptop
+# (DEBUG, as `make run` sets) signs in with the printed password alone.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = SITE_NAME
+# Admins can remove a curator's lost device, but never read its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A staff session ends after this long without a request (sliding); a new password ends every
+# other session of its account (Django's session hash, see tests/archive/test_sessions.py).
+ADMIN_IDLE_MINUTES = env_int("ADMIN_IDLE_MINUTES", 120)
 
 # A second wall behind the sanitiser: no inline script or style, nothing from other origins.
 CONTENT_SECURITY_POLICY = {

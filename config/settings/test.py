@@ -44,3 +44,7 @@ TIME_ZONE = "Asia/Seoul"
 # Static files come from the app folders (no collectstatic before tests), as `runserver` does.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Most tests sign in with force_login, which passes no second factor; the tests of two-factor
+# sign-in turn the requirement on themselves (tests/archive/test_two_factor.py).
+TWO_FACTOR_REQUIRED = False

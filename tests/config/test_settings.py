@@ -52,7 +52,7 @@ def test_production_reads_database_and_cache_from_the_environment(tmp_path):
         "db.internal",
         "jugan",
     )
-    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHES"]["default"]["BACKEND"] == "config.cache.ResilientRedisCache"
     assert values["SESSION_COOKIE_SECURE"] is True
 
 

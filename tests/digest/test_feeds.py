@@ -278,18 +278,17 @@ def test_the_latest_20_weeks_and_50_posts(client):
     assert len(fetch(client, "/feed/posts/").entries) == 50
 
 
-def test_a_feed_follows_the_readers_language_and_says_so(client, week):
-    korean = client.get("/feed/")
-    english = client.get("/feed/", headers={"accept-language": "en"})
+def test_a_feed_is_in_the_language_of_its_address_and_says_so(client, week):
+    korean = client.get("/feed/", headers={"accept-language": "en", "referer": f"{SITE}/"})
+    english = client.get("/en/feed/")
 
     assert feedparser.parse(korean.content).entries[0].title == "2021년 2월 1주차"
     parsed = feedparser.parse(english.content)
     assert (parsed.feed.language, parsed.entries[0].title) == ("en", "Week 5, 2021 · 1–7 Feb")
+    assert parsed.entries[0].link == f"{SITE}/en/2021/w05/"
     assert english["ETag"] != korean["ETag"]
-    assert "Accept-Language" in english["Vary"]
-    revalidated = client.get(
-        "/feed/", headers={"accept-language": "en", "if-none-match": korean["ETag"]}
-    )
+    assert "Vary" not in english and "Vary" not in korean
+    revalidated = client.get("/en/feed/", headers={"if-none-match": korean["ETag"]})
     assert revalidated.status_code == 200
 
 
@@ -697,7 +696,7 @@ def test_the_feeds_page_lists_every_feed_with_a_copyable_address(client, week):
 
 
 def test_the_opml_file_lists_the_site_feeds_and_every_topic_feed(client, week):
-    response = client.get("/feeds.opml", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/en/feeds.opml")
 
     assert response["Content-Type"] == "text/x-opml; charset=utf-8"
     opml = ElementTree.fromstring(response.content)
@@ -710,10 +709,10 @@ def test_the_opml_file_lists_the_site_feeds_and_every_topic_feed(client, week):
         if outline.get("type") == "rss"
     }
     assert feeds == {
-        "Weeks": f"{SITE}/feed/",
-        "Posts": f"{SITE}/feed/posts/",
-        "NLP": f"{SITE}/topics/nlp/feed/",
-        "자연어처리": SITE + quote("/topics/자연어처리/feed/"),
+        "Weeks": f"{SITE}/en/feed/",
+        "Posts": f"{SITE}/en/feed/posts/",
+        "NLP": f"{SITE}/en/topics/nlp/feed/",
+        "자연어처리": SITE + quote("/en/topics/자연어처리/feed/"),
     }
     for url in feeds.values():
         assert fetch(client, url.removeprefix(SITE)).entries

@@ -358,7 +358,17 @@ def test_the_sitemap_lists_weeks_posts_and_topics_at_site_url(client, round_up_w
 
     assert "http://testserver/sitemap-posts.xml" in index.content.decode()
     assert "<loc>http://testserver/2021/w05/</loc>" in sections
-    assert posts.count("<loc>") == 3
+    assert "<loc>http://testserver/en/2021/w05/</loc>" in sections
+    # Each page in both languages, each naming the other and Korean as the default.
+    assert posts.count("<loc>") == 6
+    assert (
+        '<xhtml:link rel="alternate" hreflang="en" href="http://testserver/en/2021/w05/"/>'
+        in sections
+    )
+    assert (
+        '<xhtml:link rel="alternate" hreflang="x-default" href="http://testserver/2021/w05/"/>'
+        in sections
+    )
     assert "<lastmod>" in posts
     assert "http://testserver/topics/%EC%9E%90%EC%97%B0%EC%96%B4%EC%B2%98%EB%A6%AC/" in topics
     assert "<loc>http://testserver/weeks/</loc>" in pages
@@ -380,9 +390,7 @@ def test_the_404_page_is_the_sites_own(client, db):
     assert texts(page, "h1") == ["페이지를 찾을 수 없습니다"]
     assert page.select_one("link[rel=stylesheet]")["href"] == "/static/css/site.css"
     assert page.select_one("meta[name=robots]")["content"] == "noindex"
-    assert page.select_one(".language-switcher a[lang=en]")["href"] == (
-        "/language/en/?next=/2021/w05/"
-    )
+    assert page.select_one(".language-switcher a[lang=en]")["href"] == "/en/2021/w05/"
 
 
 @pytest.mark.urls("tests.digest.urls_with_error")
@@ -394,4 +402,4 @@ def test_the_500_page_is_the_sites_own_with_a_working_language_switcher(client, 
     assert texts(page, "h1") == ["문제가 생겼습니다"]
     assert page.select_one("link[rel=stylesheet]")["href"] == "/static/css/site.css"
     english = page.select_one(".language-switcher a[lang=en]")
-    assert english["href"] == "/language/en/?next=/broken/"
+    assert english["href"] == "/en/broken/"

@@ -17,6 +17,9 @@ READER_PAGES = {
 # Seen logged in as a curator.
 CURATOR_PAGES = {
     "admin post form": lambda site: "/admin/archive/post/add/",
+    # With who added, edited and published it at the top (archive/history.py).
+    "admin post change": lambda site: f"/admin/archive/post/{site.post.pk}/change/",
+    # What publishing the week sends out, before it does (archive/services.py).
     "admin week publishing": lambda site: f"/admin/archive/week/{site.week.pk}/publish/",
 }
 

@@ -5,6 +5,7 @@ fixture) nothing logs an error, fails to load, or calls a host outside this mach
 import pytest
 
 from tests.e2e.pages import CURATOR_PAGES, READER_PAGES, visit
+from tests.e2e.sign_in import SIGN_IN_PAGES, open_sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -12,12 +13,14 @@ pytestmark = pytest.mark.browser
 LOCALES = ["ko-KR", "en-US"]
 SCHEMES = ["light", "dark"]
 SEEN_AS = [(name, scheme) for name in READER_PAGES for scheme in SCHEMES] + [
-    (name, "light") for name in CURATOR_PAGES
+    (name, "light") for name in [*CURATOR_PAGES, *SIGN_IN_PAGES]
 ]
 
 
 def open_page(page, log_in, name, site, curator):
     """Opens a page by name, logged in as a curator for the admin's; returns the served HTML."""
+    if name in SIGN_IN_PAGES:
+        return open_sign_in_page(page, name, log_in)
     if name in CURATOR_PAGES:
         log_in(page.context, curator)
         return visit(page, CURATOR_PAGES[name](site))
@@ -37,7 +40,7 @@ def test_every_page_is_valid_html(new_context, log_in, nu_html_errors, site, cur
         f"{name} {locale}": open_page(
             new_context(locale=locale).new_page(), log_in, name, site, curator
         )
-        for name in [*READER_PAGES, *CURATOR_PAGES]
+        for name in [*READER_PAGES, *CURATOR_PAGES, *SIGN_IN_PAGES]
         for locale in LOCALES
     }
     assert nu_html_errors(pages) == []

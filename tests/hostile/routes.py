@@ -55,6 +55,6 @@ def value_for(name, model):
         return str(ContentType.objects.get_for_model(Post).pk)
     if name == "object_id" and model is None:  # the view-on-site shortcut
         return str(Post.objects.first().pk)
-    if name in {"object_id", "id"}:
+    if name in {"object_id", "id", "pk"}:
         return str(model._default_manager.first().pk)
     raise ValueError(f"no value for <{name}> in an admin route")

@@ -9,7 +9,13 @@ from django.test import Client
 from django.urls import reverse
 
 from archive.models import Link, Post, Topic, Week
-from tests.factories import make_link, make_published_week, make_user
+from tests.factories import (
+    make_link,
+    make_published_week,
+    make_two_factor,
+    make_user,
+    sign_in_through_the_form,
+)
 from tests.hostile.routes import admin_urls
 from tests.html import form_values, parse_html
 
@@ -24,7 +30,10 @@ def site(db):
     """A row of every model the admin edits, so that every admin URL names a real object."""
     week = make_published_week()
     make_link("https://example.com/unused")
-    make_user("someone", curator=True)
+    someone = make_user("someone", curator=True)
+    make_two_factor(someone)  # an authenticator and recovery codes
+    sign_in_through_the_form(someone, password="wrong")  # a failed sign-in, for the lockouts
+    sign_in_through_the_form(make_user("staff", staff=True))  # a sign-in, for the sign-in log
     assert Group.objects.exists() and Topic.objects.exists()
     return week
 

@@ -52,6 +52,11 @@ class Command(BaseCommand):
 
     def print_login(self, admin_url, password):
         self.stdout.write(f"  {admin_url}\n  user: {USERNAME}\n  password: {password}")
+        if settings.TWO_FACTOR_REQUIRED:
+            self.stdout.write(
+                "  and a code from an authenticator app: two-factor sign-in is required "
+                "(TWO_FACTOR_REQUIRED), and the first sign-in sets it up"
+            )
 
 
 def write_private(path, text):
