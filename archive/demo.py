@@ -29,7 +29,7 @@ EARLIER_WEEK = WeekContent(
         PostContent(
             title="YOLOX: an anchor-free YOLO you can train this weekend",
             posted_on=date(2021, 11, 16),
-            source_url=f"{GROUP}/1718300091840511/?fbclid=IwAR1demoYoloxPermalink",
+            source_url=f"{GROUP}/1718300091840511/",
             summary=(
                 "A member walked through **YOLOX**, which drops anchor boxes from the YOLO "
                 "family and decouples the classification and regression heads. The thread "
@@ -49,7 +49,7 @@ EARLIER_WEEK = WeekContent(
         PostContent(
             title="국립국어원 '모두의 말뭉치' 신청부터 활용까지",
             posted_on=date(2021, 11, 18),
-            source_url=f"{MOBILE_GROUP}/1720011235002730/?fbclid=IwAR2demoCorpusPermalink",
+            source_url=f"{MOBILE_GROUP}/1720011235002730/",
             summary=(
                 "국립국어원의 **모두의 말뭉치**를 신청해서 받는 과정과, 받은 파일을 "
                 "학습용으로 정리하는 방법을 단계별로 적어 주신 글입니다.\n\n"
@@ -66,7 +66,7 @@ EARLIER_WEEK = WeekContent(
         PostContent(
             title="Transformers로 한국어 문장 분류 따라 하기",
             posted_on=date(2021, 11, 19),
-            source_url=f"{GROUP}/1720733368263850/?fbclid=IwAR3demoTutorialPermalink",
+            source_url=f"{GROUP}/1720733368263850/",
             summary=(
                 "Hugging Face **Transformers**의 `Trainer`로 한국어 영화 리뷰 감성 분류를 "
                 "처음부터 끝까지 따라 해 본 튜토리얼입니다.\n\n"
@@ -82,7 +82,7 @@ EARLIER_WEEK = WeekContent(
                 LinkContent("https://huggingface.co/docs/transformers/index", "문서"),
                 LinkContent("https://huggingface.co/klue/bert-base", "klue/bert-base"),
                 LinkContent(
-                    "https://www.youtube.com/watch?v=aircAruvnKk&feature=share",
+                    "https://www.youtube.com/watch?v=aircAruvnKk",
                     "신경망 입문 영상",
                 ),
             ),
@@ -108,7 +108,7 @@ DEMO_WEEK = WeekContent(
         PostContent(
             title="카카오브레인, 60억 파라미터 한국어 언어모델 KoGPT 공개",
             posted_on=date(2021, 11, 22),
-            source_url=f"{MOBILE_GROUP}/1722904018046785/?fbclid=IwAR0demoKoGPTPermalink",
+            source_url=f"{MOBILE_GROUP}/1722904018046785/",
             summary=(
                 "카카오브레인이 GPT-3 구조를 따르는 한국어 언어모델 **KoGPT**를 공개했다는 "
                 "소식입니다. 코드는 GitHub에, 가중치는 Hugging Face Hub에 올라와 있습니다.\n\n"
@@ -123,16 +123,14 @@ DEMO_WEEK = WeekContent(
             ),
             topics=("NLP", "자연어처리", "한국어"),
             links=(
-                LinkContent(
-                    "https://github.com/kakaobrain/kogpt?fbclid=IwAR0demoGithubLink", "GitHub"
-                ),
+                LinkContent("https://github.com/kakaobrain/kogpt", "GitHub"),
                 LinkContent("https://huggingface.co/kakaobrain/kogpt", "Hugging Face"),
             ),
         ),
         PostContent(
             title="Kiwi: a Korean morphological analyser you can pip install",
             posted_on=date(2021, 11, 23),
-            source_url=f"{GROUP}/1723420167995170/?fbclid=IwAR4demoKiwiPermalink",
+            source_url=f"{GROUP}/1723420167995170/",
             summary=(
                 "The author of **Kiwi** shared a new release of its Python package. Kiwi splits "
                 "Korean sentences into morphemes without Java or a separate dictionary "
@@ -155,7 +153,7 @@ DEMO_WEEK = WeekContent(
         PostContent(
             title="Where to find Korean NLP datasets: AI Hub, KLUE and the Hugging Face Hub",
             posted_on=date(2021, 11, 24),
-            source_url=f"{GROUP}/1723988941271626/?fbclid=IwAR5demoDatasetsPermalink",
+            source_url=f"{GROUP}/1723988941271626/",
             summary=(
                 "A member collected the places they look first when a project needs Korean "
                 "data, with a line on what each is good for:\n\n"
@@ -183,12 +181,12 @@ DEMO_WEEK = WeekContent(
             summary=(
                 "이번 주에는 비전 트랜스포머를 코드로 풀어 본 글이 두 개 올라왔습니다.\n\n"
                 "**1. ViT**\n\n"
-                f"2021년 11월 25일 / [게시물 링크]({GROUP}/1724501257887061/?fbclid=IwAR6demoViT)\n\n"
+                f"2021년 11월 25일 / [게시물 링크]({GROUP}/1724501257887061/)\n\n"
                 "이미지를 16×16 패치로 잘라 토큰처럼 다루는 ViT를 PyTorch로 한 줄씩 "
                 "구현하면서 설명한 글입니다.\n\n"
                 "> 패치 임베딩 → 위치 임베딩 → 트랜스포머 인코더 → 분류 토큰\n\n"
                 "**2. CLIP**\n\n"
-                f"2021년 11월 26일 / [게시물 링크]({GROUP}/1725102451160275/?fbclid=IwAR7demoCLIP)\n\n"
+                f"2021년 11월 26일 / [게시물 링크]({GROUP}/1725102451160275/)\n\n"
                 "이미지와 텍스트를 같은 공간에 임베딩하는 CLIP으로 제로샷 분류를 해 본 "
                 "노트북입니다. 공식 저장소의 예제를 한국어 설명과 함께 따라갑니다."
             ),
@@ -198,10 +196,10 @@ DEMO_WEEK = WeekContent(
             ),
             topics=("vision", "컴퓨터비전"),
             links=(
-                LinkContent(f"{GROUP}/1724501257887061/?fbclid=IwAR6demoViT", "ViT 게시물"),
+                LinkContent(f"{GROUP}/1724501257887061/", "ViT 게시물"),
                 LinkContent("https://github.com/lucidrains/vit-pytorch", "vit-pytorch"),
                 LinkContent("https://arxiv.org/abs/2010.11929", "ViT 논문"),
-                LinkContent(f"{GROUP}/1725102451160275/?fbclid=IwAR7demoCLIP", "CLIP 게시물"),
+                LinkContent(f"{GROUP}/1725102451160275/", "CLIP 게시물"),
                 LinkContent("https://github.com/openai/CLIP", "CLIP"),
                 LinkContent("https://arxiv.org/abs/2103.00020", "CLIP 논문"),
             ),
@@ -209,7 +207,7 @@ DEMO_WEEK = WeekContent(
         PostContent(
             title="LG AI연구원 홈페이지 둘러보기",
             posted_on=date(2021, 11, 26),
-            source_url=f"{GROUP}/1725388914464962/?fbclid=IwAR8demoLabPermalink",
+            source_url=f"{GROUP}/1725388914464962/",
             summary=(
                 "LG AI연구원의 홈페이지가 소개되었습니다. 연구 분야, 발표한 논문, "
                 "채용 소식을 한곳에서 볼 수 있어요.\n\n"

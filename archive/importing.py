@@ -40,13 +40,25 @@ Decisions, so that the hand-written archive comes in cleanly and exports read ba
   one `###` heading is always one Post (the 2021-W05 sample gives five); the post takes the date
   and source of its first sub-item, and the other sub-items' source links become its links. The
   export leaves out the item's own date line when its first sub-item already says the same.
-- Commentary: the text after a `<!-- commentary -->` line. Hand-written items have no marker;
-  there the last paragraph is the curator's comment when it is plain prose (not a quote, list,
-  heading or code) and not the item's only block. Everything else is the summary.
+- Commentary: the curator's comment is what the format marks as such. Explicitly: the text after
+  a `<!-- commentary -->` line (the export writes one whenever the rule below would not find the
+  same comment). Hand-written items have no marker; there the last paragraph is the comment when
+  it is plain prose (not a quote, list, heading or code), not the item's only block, and in the
+  curator's own words: at least one of its sentences neither points to a link nor reports what
+  others said. A sentence points when a link's text only points ("깃허브 저장소는 [여기](…)"),
+  when it ends pointing ("더 자세한 정보는 [저장소](…)를 참고해주시기 바랍니다", "…에서 확인하실 수
+  있습니다", "바로가기") or opens so and holds a link ("자세한 내용은 …", "See [the paper](…)",
+  "More details: …"), or when the paragraph is nothing but links; it reports when it ends in
+  hearsay ("…공개했다고 합니다"). Such a last paragraph stays in the summary, where it was, and
+  the item has no comment. Everything else is the summary.
 - Links: every `[text](url)` and `<url>` of the item except its source, in order, the link
-  text being the label; or, when the item ends with a `링크:`/`Links:` line, exactly the links
-  listed there (`링크: 없음` for none). URLs are normalised in the
-  text as well as in the Links, so tracking parameters such as `fbclid` are gone everywhere.
+  text being the label, except a text that only points ("여기", "링크", "here", "github link")
+  or is the address itself: such a link is labelled after its target ("GitHub: Beomi/KcBERT",
+  "arXiv: 2010.11929", `archive.normalize.link_label`). Or, when the item ends with a
+  `링크:`/`Links:` line, exactly the links listed there, labels as written (`링크: 없음` for
+  none). Links are normalised (`archive.normalize`), and so is every address in the text once
+  it is saved (`archive.markdown_urls`), so tracking parameters such as `fbclid` are gone
+  everywhere; a link no Link could hold stops the import.
 - Layout leftovers: `<br/>`, `</br>` and `<br>` are dropped, horizontal rules only separate
   (they are never content) and runs of blank lines become one. Fenced code stays as written.
 
@@ -65,7 +77,7 @@ from taggit.utils import parse_tags
 
 from archive.content import ContentError, LinkContent, PostContent, WeekContent
 from archive.models import Link, PostLink, Topic
-from archive.normalize import InvalidURL, normalize_url
+from archive.normalize import InvalidURL, is_pointer_word, link_label, normalize_url
 from archive.weeks import ENGLISH_MONTHS, KOREAN_LABEL, IsoWeek
 
 COMMENTARY_MARKER = "<!-- commentary -->"
@@ -91,6 +103,17 @@ LINK = re.compile(
     r"(?<!!)\[(?P<label>[^\[\]\n]*)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))+)(?:[ \t]+\"[^\"\n]*\")?\)"
     r"|<(?P<autolink>https?://[^<>\s]+)>"
 )
+# What makes a last paragraph something other than the curator's comment (_in_own_words).
+SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
+POINTING_VERB = re.compile(r"참고|참조|확인|바로\s*가기|방문해|다운로드")
+POINTING_OPENING = re.compile(
+    r"(?:더\s*)?자세한\s*(?:정보|내용|사항|설명)|원문|출처|관련\s*링크|링크\s*:"
+    r"|(?:see|read more|check (?:it )?out|more (?:info|information|details)|details"
+    r"|for (?:more )?(?:info|information|details)|source|via|available (?:at|on|from|here)"
+    r"|find (?:it|them|more|out more))\b",
+    re.IGNORECASE,
+)
+REPORTED = re.compile(r"[다라]고\s*(?:합니다|해요|하네요|한다|하더라고요|하더군요)$")
 LINKS_LINE = re.compile(r"\s*(?:링크|links)\s*:\s*(?P<links>.+?)\s*", re.IGNORECASE)
 NO_LINKS = {"없음", "none"}
 LINK_SEPARATORS = re.compile(r"[\s·,|]*")
@@ -141,6 +164,7 @@ class _Line:
     number: int
     text: str
     code: bool  # inside fenced code: taken literally
+    links: tuple[tuple[str, str], ...] = ()  # (text, normalised URL) of its http(s) links
 
     @property
     def blank(self):
@@ -264,7 +288,8 @@ def _read_lines(text):
             fence, fence_line = opening.group(1), number
             lines.append(_Line(number, raw, code=True))
             continue
-        lines.append(_Line(number, _normalise_links(_drop_line_breaks(raw), number), code=False))
+        text = _drop_line_breaks(raw)
+        lines.append(_Line(number, text, code=False, links=_links_of(text, number)))
     if fence:
         raise DigestFormatError(fence_line, "this code block is never closed")
     return lines
@@ -277,22 +302,29 @@ def _drop_line_breaks(text):
     return ">" if text.strip() == ">" else text  # a `> </br>` spacer inside a quote
 
 
-def _normalise_links(text, number):
-    def clean(match):
-        group = "url" if match["url"] else "autolink"
-        url = match[group]
-        if not url.lower().startswith(("http://", "https://")):
-            return match[0]  # mailto:, #anchors and relative links stay text, not Links
-        try:
-            normalised = normalize_url(url)
-        except InvalidURL as error:
-            raise DigestFormatError(number, f"the link {url} is not valid: {error}") from None
-        if len(normalised) > URL_MAX_LENGTH:
-            raise DigestFormatError(number, f"a link is longer than {URL_MAX_LENGTH} characters")
-        start, end = match.start(group) - match.start(), match.end(group) - match.start()
-        return match[0][:start] + normalised + match[0][end:]
+def _links_of(text, number):
+    """(text, normalised URL) of each http(s) link of a line, each one a Link could hold; the
+    text itself is cleaned when it is saved (`archive.markdown_urls`)."""
+    links = (
+        (match["label"] or "", match["url"] or match["autolink"]) for match in LINK.finditer(text)
+    )
+    return tuple(
+        (label.strip(), url) for label, address in links if (url := _link_url(address, number))
+    )
 
-    return LINK.sub(clean, text)
+
+def _link_url(url, number):
+    """The normal form of a link's http(s) address (None for other links, which stay text);
+    DigestFormatError when no Link could hold it."""
+    if not url.lower().startswith(("http://", "https://")):
+        return None  # mailto:, #anchors and relative links stay text, not Links
+    try:
+        normalised = normalize_url(url)
+    except InvalidURL as error:
+        raise DigestFormatError(number, f"the link {url} is not valid: {error}") from None
+    if len(normalised) > URL_MAX_LENGTH:
+        raise DigestFormatError(number, f"a link is longer than {URL_MAX_LENGTH} characters")
+    return normalised
 
 
 def _read_prelude(lines):
@@ -372,8 +404,8 @@ def _date_line(line):
         return None
     source_url = None
     if link:
-        source_url = link["url"] or link["autolink"]
-        if not source_url.lower().startswith(("http://", "https://")):
+        source_url = _link_url(link["url"] or link["autolink"], line.number)
+        if source_url is None:
             raise DigestFormatError(line.number, "the source link must be an http(s) address")
     return _DateLine(posted_on, source_url)
 
@@ -434,7 +466,7 @@ def _read_trailing_lists(body):
         match["links"].lower() in NO_LINKS
         or LINK_SEPARATORS.fullmatch(LINK.sub("", match["links"]))
     ):
-        listed = list(_links_in(body[-1]))
+        listed = list(_links_in(body[-1], listed=True))
         body = _without_blank_edges(body[:-1])
     return body, listed, tags
 
@@ -455,7 +487,7 @@ def _split_commentary(body):
         if not line.code and line.text.strip() == COMMENTARY_MARKER:
             return body[:index], body[index + 1 :]
     blocks = _blocks(body)
-    if len(blocks) >= 2 and _is_prose(blocks[-1]):
+    if len(blocks) >= 2 and _is_prose(blocks[-1]) and _in_own_words(blocks[-1]):
         start = body.index(blocks[-1][0])
         return body[:start], body[start:]
     return body, []
@@ -480,6 +512,36 @@ def _is_prose(block):
     return not first.code and not NOT_PROSE.match(first.text) and _date_line(first) is None
 
 
+def _in_own_words(block):
+    """Whether a paragraph says something of the curator's own: a sentence that neither points
+    to a link nor reports what others said."""
+    text = " ".join(line.text.strip() for line in block)
+    if not any(character.isalnum() for character in LINK.sub("", text)):
+        return False  # nothing but links
+    return not all(
+        _points_to_a_link(sentence) or REPORTED.search(_without_trailing_decoration(sentence))
+        for sentence in SENTENCE_BREAK.split(text)
+    )
+
+
+def _points_to_a_link(sentence):
+    links = list(LINK.finditer(sentence))
+    if any(is_pointer_word(link["label"] or "") for link in links):
+        return True  # "깃허브 저장소는 [여기](…)"
+    words = LINK.sub(lambda link: link["label"] or "", sentence).split()
+    if POINTING_VERB.search(" ".join(words[-3:])):
+        return True  # "… 참고해주시기 바랍니다", "…에서 확인하실 수 있습니다"
+    return bool(links) and bool(POINTING_OPENING.match(sentence.lstrip("*_ ")))
+
+
+def _without_trailing_decoration(sentence):
+    """The sentence without the punctuation and emoticons after its last word."""
+    end = len(sentence)
+    while end and not sentence[end - 1].isalnum():
+        end -= 1
+    return sentence[:end]
+
+
 def _subitems(lines):
     subitems = []
     for index, line in enumerate(lines):
@@ -499,16 +561,15 @@ def _subitems(lines):
     return subitems
 
 
-def _links_in(line):
-    if line.code:
-        return
-    for match in LINK.finditer(line.text):
-        url = match["url"] or match["autolink"]
-        if url.lower().startswith(("http://", "https://")):
-            label = (match["label"] or "").strip()
-            if len(label) > LABEL_MAX_LENGTH:
-                label = label[: LABEL_MAX_LENGTH - 1] + "…"
-            yield LinkContent(url=url, label=label)
+def _links_in(line, listed=False):
+    """The line's http(s) links. In the text, a link whose text only points ("여기") is
+    labelled after its target; a `링크:` line's labels are taken as they are written."""
+    for label, url in line.links:
+        if label and not listed:
+            label = link_label(label, url)
+        if len(label) > LABEL_MAX_LENGTH:
+            label = label[: LABEL_MAX_LENGTH - 1] + "…"
+        yield LinkContent(url=url, label=label)
 
 
 def _unique_links(links, source_url):

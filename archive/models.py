@@ -30,6 +30,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from archive.markdown_limits import MARKDOWN_MAX_LENGTH, markdown_problem
+from archive.markdown_urls import normalize_markdown_urls
 from archive.normalize import (
     MAX_URL_LENGTH,
     InvalidURL,
@@ -135,15 +136,18 @@ class Curated(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "published_at", "updated"} | {
-                target for _source, target in self.markdown_fields
+                field for pair in self.markdown_fields for field in pair
             }
         super().save(*args, **kwargs)
 
     def prepare_to_save(self, render=render_markdown):
         """Everything saving derives from the curator's input, also for rows written in bulk:
-        the HTML of each Markdown field, and the time of a first publication."""
+        the addresses in each Markdown field in their normal form (`archive.markdown_urls`),
+        its HTML, and the time of a first publication."""
         for source, target in self.markdown_fields:
-            setattr(self, target, render(getattr(self, source)))
+            text = normalize_markdown_urls(getattr(self, source))
+            setattr(self, source, text)
+            setattr(self, target, render(text))
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
@@ -157,7 +161,8 @@ class Curated(models.Model):
         for source, _target in self.markdown_fields:
             if source in errors or source in (exclude or ()):
                 continue
-            if problem := markdown_problem(getattr(self, source)):
+            # Checked as it will be saved: an address can grow once percent-encoded.
+            if problem := markdown_problem(normalize_markdown_urls(getattr(self, source))):
                 errors[source] = [ValidationError(problem, code="too_complex")]
         if errors:
             raise ValidationError(errors)
@@ -169,6 +174,60 @@ class Curated(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+
+class KeepsFormerSlugs:
+    """For a model whose slug is its address (posts, topics): saving it with a new slug keeps
+    the one it had as a former slug (`former_slugs`, a `FormerSlug` model), in the same
+    transaction, whatever changed it. Readers' links to a former slug answer with a permanent
+    redirect (`at_address` on the QuerySet finds the row; digest/addresses.py answers)."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The slug as stored, to tell a changed one when saving (None when it was deferred).
+        instance._stored_slug = instance.__dict__.get("slug")
+        return instance
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "slug" not in update_fields:
+            return super().save(*args, **kwargs)
+        if self._state.adding:
+            saved = super().save(*args, **kwargs)
+        else:
+            with transaction.atomic(savepoint=False):
+                former = getattr(self, "_stored_slug", None) or self._slug_in_database()
+                saved = super().save(*args, **kwargs)
+                if former and former != self.slug:
+                    self._keep_former_slug(former)
+        self._stored_slug = self.slug
+        return saved
+
+    def _keep_former_slug(self, slug):
+        # A slug another row had before now points here: the latest owner wins.
+        history, owner = self.former_slugs.model.objects, self.former_slugs.field.name
+        if not history.filter(slug=slug).update(**{owner: self, "changed": timezone.now()}):
+            history.create(slug=slug, **{owner: self})
+
+    def _slug_in_database(self):
+        stored = type(self)._base_manager.filter(pk=self.pk).values_list("slug", flat=True)
+        return stored.first()
+
+
+class FormerSlug(models.Model):
+    """An address a post or topic had before its slug changed."""
+
+    slug = models.SlugField(
+        _("former slug"), max_length=SLUG_MAX_LENGTH, allow_unicode=True, unique=True
+    )
+    changed = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.slug
 
 
 class WeekQuerySet(CuratedQuerySet):
@@ -451,6 +510,17 @@ class TopicQuerySet(ContentQuerySet):
             )
         return self.of_posts(Post.objects.published())
 
+    def at_address(self, slug):
+        """The topic at `/topics/<slug>/`: the one with this slug, else with it in another case
+        (topic names ignore case, so their addresses do), else the one that had it."""
+        return (
+            self.filter(slug=slug).first()
+            or self.filter(slug__iexact=slug).order_by("pk").first()
+            or self.filter(
+                pk__in=TopicSlug.objects.filter(slug__iexact=slug).values("topic")
+            ).first()
+        )
+
     def of_posts(self, posts):
         """The topics of these posts, each annotated with how many of these posts it tags."""
         # Filtered before it is counted, so only these posts are counted.
@@ -459,7 +529,7 @@ class TopicQuerySet(ContentQuerySet):
         )
 
 
-class Topic(TagBase):
+class Topic(KeepsFormerSlugs, TagBase):
     """What a post is about ("NLP", "자연어처리"); readers browse and subscribe by topic."""
 
     objects = NaturalKeyManager.from_queryset(TopicQuerySet)()
@@ -521,6 +591,11 @@ class PostQuerySet(CuratedQuerySet):
             Exists(Week.objects.filter(self.published_q(), pk=OuterRef("week"))),
         )
 
+    def at_address(self, slug):
+        """The post at `/posts/<slug>/`: the one with this slug, else the one that had it (a post
+        given a former slug of another wins over that one's history)."""
+        return self.filter(slug=slug).first() or self.filter(former_slugs__slug=slug).first()
+
     def in_reading_order(self):
         return self.order_by("position", "posted_on", "id")
 
@@ -560,7 +635,7 @@ class PostQuerySet(CuratedQuerySet):
         return counts
 
 
-class Post(Curated):
+class Post(KeepsFormerSlugs, Curated):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(
         _("slug"),
@@ -688,6 +763,26 @@ class PostLink(models.Model):
 
     def __str__(self):
         return self.label or str(self.link)
+
+
+class PostSlug(FormerSlug):
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="former_slugs"
+    )
+
+    class Meta:
+        verbose_name = _("former slug of a post")
+        verbose_name_plural = _("former slugs of posts")
+
+
+class TopicSlug(FormerSlug):
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="former_slugs"
+    )
+
+    class Meta:
+        verbose_name = _("former slug of a topic")
+        verbose_name_plural = _("former slugs of topics")
 
 
 class ContentVersion(models.Model):

@@ -48,6 +48,8 @@ VERSION_ROW = 1
 VERSION_TABLE = ContentVersion._meta.db_table
 # Every model whose rows a reader sees, and the columns of each that show (None: all of them).
 # A curator's name is shown as the author in feeds; logging in, which saves `last_login`, is not.
+# Former slugs (PostSlug, TopicSlug) are not shown: they are written with a change of a post's or
+# topic's slug, which bumps the version itself, and the redirects they give are never cached.
 VERSIONED = {
     Week: None,
     Post: None,

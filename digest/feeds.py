@@ -10,14 +10,15 @@ are `digest.caching`'s job; `digest/urls.py` wraps every feed in it.
 
 import json
 import re
+from collections import Counter
 from datetime import UTC
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch, Q, Subquery
-from django.db.models.functions import Greatest, Lower
+from django.db.models import F, Prefetch, Q, Subquery, Window
+from django.db.models.functions import Greatest, Lower, RowNumber
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,8 +29,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from archive.models import Post, Week
+from archive.models import Post, PostTopic, Week
 from digest import http_cache
+from digest.addresses import at_address
 from digest.caching import state_for
 from digest.topics import published_topics
 
@@ -307,8 +309,9 @@ class PostsFeed(PostEntries, SiteFeed):
 class TopicFeed(PostEntries, SiteFeed):
     def get_object(self, request, slug):
         # Like its page, a topic's feed exists once a post on it is published: the feed names
-        # the topic, and a topic only drafts use is a draft too.
-        topic = published_topics(request).get(slug=slug)
+        # the topic, and a topic only drafts use is a draft too. Like its page, it follows the
+        # topic to its current address.
+        topic = at_address(published_topics(request), slug)
         http_cache.shows(request, topic)
         return topic
 
@@ -330,18 +333,30 @@ class TopicFeed(PostEntries, SiteFeed):
         return latest_visible(visible_posts().filter(topics=topic))
 
 
-# Discovery: a page listing every feed and an OPML file of them.
+# Discovery: a page listing every feed, and an OPML file of the feeds to follow together.
+#
+# Some readers (newsboat) keep an entry once, by its id, whichever feed it came in: two feeds
+# carrying the same entries show as one full feed and one empty one. So the OPML file lists one
+# format per feed and never a feed whose entries the others listed carry already: the weeks feed
+# (entries are weeks) and the topic feeds (entries are posts), but not the posts feed, whose
+# posts the topic feeds carry, and not a topic whose latest posts other topics carry too
+# (`distinct_topic_feeds`). The posts feed is offered on its own on the feeds page.
 
 SITE_FEEDS = (
     (
         pgettext_lazy("feed", "Weeks"),
         _("One entry per week, with the whole week in it."),
         (("RSS", "digest:feed"), ("Atom", "digest:feed_atom"), ("JSON Feed", "digest:feed_json")),
+        True,
     ),
     (
         _("Posts"),
-        _("One entry per post, as soon as it is published."),
+        _(
+            "One entry per post, as soon as it is published. The topic feeds carry the same "
+            "entries: follow this one or the topics, not both."
+        ),
         (("RSS", "digest:post_feed"), ("Atom", "digest:post_feed_atom")),
+        False,
     ),
 )
 
@@ -359,8 +374,9 @@ def site_feeds():
                 }
                 for name, url_name in formats
             ],
+            "in_opml": in_opml,
         }
-        for title, description, formats in SITE_FEEDS
+        for title, description, formats, in_opml in SITE_FEEDS
     ]
 
 
@@ -389,16 +405,56 @@ class FeedsView(TemplateView):
         )
 
 
+def distinct_topic_feeds(topics):
+    """The topics whose feeds, followed together, each carry a post no other one carries.
+
+    A topic feed carries its topic's latest LATEST_POSTS posts (`latest_visible`). A topic whose
+    feed carries only posts the others carry too is left out, the smallest first, so "한국어"
+    goes when "NLP" and "자연어처리" have all its posts; of two topics with the same posts
+    ("vision", "컴퓨터비전") the one named first stays. Every post of a left-out feed stays in a
+    listed one, and each listed feed keeps a post of its own whatever the order a reader
+    fetches them in.
+    """
+    topics = list(topics)
+    carried = {topic.pk: set() for topic in topics}
+    for topic, post in _latest_posts_by_topic(list(carried)):
+        carried[topic].add(post)
+    listings = Counter(post for posts in carried.values() for post in posts)
+    left_out = set()
+    last_named_first = sorted(topics, key=lambda topic: topic.name.casefold(), reverse=True)
+    for topic in sorted(last_named_first, key=lambda topic: len(carried[topic.pk])):
+        if all(listings[post] > 1 for post in carried[topic.pk]):
+            left_out.add(topic.pk)
+            listings.subtract(carried[topic.pk])
+    return [topic for topic in topics if topic.pk not in left_out]
+
+
+def _latest_posts_by_topic(topic_ids):
+    """(topic id, post id) for the posts each topic's feed carries, in one query."""
+    newest_first = [F("visible_since").desc(), F("content_object").desc()]
+    return (
+        PostTopic.objects.filter(tag__in=topic_ids, content_object__in=Post.objects.published())
+        .annotate(
+            visible_since=Greatest(
+                "content_object__published_at", "content_object__week__published_at"
+            ),
+            rank=Window(RowNumber(), partition_by=F("tag"), order_by=newest_first),
+        )
+        .filter(rank__lte=LATEST_POSTS)
+        .values_list("tag", "content_object")
+    )
+
+
 def opml(request):
-    """OPML 2.0 (http://opml.org/spec2.opml): the site's feeds and every topic's, to import at once."""
+    """OPML 2.0 (http://opml.org/spec2.opml): the feeds to follow together, imported at once."""
     content = render_to_string(
         "digest/feeds.opml",
         {
             "site_name": xml_text(settings.SITE_NAME),
             "home_url": absolute_url(reverse("digest:home")),
-            "site_feeds": site_feeds(),
+            "site_feeds": [feed for feed in site_feeds() if feed["in_opml"]],
             "topics_title": gettext("Topics"),
-            "topics": topic_feeds(request),
+            "topics": distinct_topic_feeds(topic_feeds(request)),
             "modified": feedgenerator.rfc2822_date(state_for(request).last_modified),
         },
     )

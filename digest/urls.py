@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from digest import converters, feeds, views
+from digest.addresses import redirect_moved
 from digest.caching import cached_until_changed
 
 register_converter(converters.UnicodeSlugConverter, "uslug")
@@ -25,9 +26,17 @@ urlpatterns = [
         cached_until_changed(views.week_as_markdown),
         name="week_markdown",
     ),
-    path("posts/<uslug:slug>/", cached_until_changed(views.PostView.as_view()), name="post"),
+    path(
+        "posts/<uslug:slug>/",
+        cached_until_changed(redirect_moved(views.PostView.as_view())),
+        name="post",
+    ),
     path("topics/", cached_until_changed(views.TopicListView.as_view()), name="topics"),
-    path("topics/<uslug:slug>/", cached_until_changed(views.TopicView.as_view()), name="topic"),
+    path(
+        "topics/<uslug:slug>/",
+        cached_until_changed(redirect_moved(views.TopicView.as_view())),
+        name="topic",
+    ),
     path("search/", cached_until_changed(views.SearchView.as_view()), name="search"),
     # Feeds: polled every few minutes.
     path("feed/", cached_until_changed(feeds.WeeksFeed()), name="feed"),
@@ -39,10 +48,14 @@ urlpatterns = [
         cached_until_changed(feeds.PostsFeed(feeds.AtomFeed)),
         name="post_feed_atom",
     ),
-    path("topics/<uslug:slug>/feed/", cached_until_changed(feeds.TopicFeed()), name="topic_feed"),
+    path(
+        "topics/<uslug:slug>/feed/",
+        cached_until_changed(redirect_moved(feeds.TopicFeed())),
+        name="topic_feed",
+    ),
     path(
         "topics/<uslug:slug>/feed/atom/",
-        cached_until_changed(feeds.TopicFeed(feeds.AtomFeed)),
+        cached_until_changed(redirect_moved(feeds.TopicFeed(feeds.AtomFeed))),
         name="topic_feed_atom",
     ),
     path("feeds/", cached_until_changed(feeds.FeedsView.as_view()), name="feeds"),

@@ -13,6 +13,7 @@ from archive.export import week_markdown
 from archive.models import Post, Week
 from archive.weeks import IsoWeek
 from digest import http_cache
+from digest.addresses import at_address
 from digest.caching import may_preview
 from digest.forms import SearchForm
 from digest.languages import address_in
@@ -111,6 +112,9 @@ class PostView(PreviewMixin, DetailView):
     def get_queryset(self):
         return self.visible(Post.objects.for_display())
 
+    def get_object(self, queryset=None):
+        return at_address(self.get_queryset(), self.kwargs["slug"])
+
     def get_context_data(self, **kwargs):
         week = self.object.week
         week_posts = self.visible(week.posts.all()).in_reading_order() if week else ()
@@ -130,7 +134,7 @@ class TopicView(ListView):
     paginate_by = POSTS_PER_PAGE
 
     def get_queryset(self):
-        self.topic = get_object_or_404(published_topics(self.request), slug=self.kwargs["slug"])
+        self.topic = at_address(published_topics(self.request), self.kwargs["slug"])
         return Post.objects.published().filter(topics=self.topic).newest_first().for_display()
 
     def get_paginator(self, *args, **kwargs):

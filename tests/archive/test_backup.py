@@ -6,14 +6,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 
-from archive.models import Link, Post, PostLink, PostTopic, Topic, Week
+from archive.models import Link, Post, PostLink, PostSlug, PostTopic, Topic, TopicSlug, Week
 from tests.factories import make_post, make_published_week, make_user
 
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 User = get_user_model()
-MODELS = (Group, User, Topic, Week, Link, Post, PostLink, PostTopic)
+MODELS = (Group, User, Topic, Week, Link, Post, PostLink, PostTopic, PostSlug, TopicSlug)
 
 
 def every_row():
@@ -40,8 +40,14 @@ def make_site():
     editors.permissions.add(Permission.objects.get(codename="change_post"))
     curator.user_permissions.add(Permission.objects.get(codename="view_link"))
     week = make_published_week(intro="소개", outro="끝")
-    make_post(title="큐레이터의 글", week=week, curator=curator, position=7, topics=["비전"])
+    post = make_post(title="큐레이터의 글", week=week, curator=curator, position=7, topics=["비전"])
     call_command("import_digest", str(FIXTURES / "round-up-ko.md"), stdout=io.StringIO())
+    # Former addresses move with the site.
+    post.slug = "curators-post"
+    post.save()
+    topic = post.topics.get()
+    topic.slug = "vision"
+    topic.save()
 
 
 def empty_the_site():
@@ -63,6 +69,7 @@ def test_backup_then_restore_into_an_empty_database_gives_identical_rows(tmp_pat
 
     assert every_row() == before
     assert before["PostTopic"] and before["PostLink"] and before["User_groups"]
+    assert before["PostSlug"] and before["TopicSlug"]
     assert "Restored 2 users, 2 weeks, 7 posts" in output.getvalue()
 
 

@@ -1,5 +1,6 @@
 import stat
 from io import StringIO
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -7,7 +8,9 @@ from django.core.management import call_command
 from django.db.models import Q
 
 from archive.demo import DEMO_WEEK, WEEKS
+from archive.markdown_urls import normalize_markdown_urls
 from archive.models import Link, Post, PostLink, Status, Week
+from archive.normalize import normalize_url
 from tests.html import parse_html
 
 pytestmark = pytest.mark.django_db
@@ -50,14 +53,24 @@ def test_the_demo_covers_topics_kinds_and_cleans_its_links():
     topics = set(Post.objects.values_list("topics__name", flat=True))
     assert {"NLP", "vision", "datasets", "자연어처리", "컴퓨터비전", "데이터셋"} <= topics
     kinds = set(Link.objects.values_list("kind", flat=True))
-    assert {"repository", "paper", "model", "dataset", "video", "community"} <= kinds
-    pasted = Link.objects.filter(url__contains="fbclid")
-    assert pasted.count() >= 5
-    assert not Link.objects.filter(normalized_url__contains="fbclid").exists()
+    assert {"repository", "package", "paper", "model", "dataset", "video", "community"} <= kinds
+    assert Link.objects.filter(url__contains="m.facebook.com").count() >= 2
     assert not Link.objects.filter(normalized_url__contains="m.facebook.com").exists()
     walkthrough = Post.objects.get(title__contains="ViT")
     assert walkthrough.summary_html.count("<strong>") == 2  # two sub-items
     assert PostLink.objects.filter(post=walkthrough, link__kind="community").count() == 2
+
+
+def test_the_demo_content_has_no_tracking_parameters():
+    texts = [text for week in WEEKS for text in (week.intro, week.outro)] + [
+        text for week in WEEKS for post in week.posts for text in (post.summary, post.commentary)
+    ]
+    urls = [post.source_url for week in WEEKS for post in week.posts if post.source_url] + [
+        link.url for week in WEEKS for post in week.posts for link in post.links
+    ]
+
+    assert [text for text in texts if normalize_markdown_urls(text) != text] == []
+    assert [url for url in urls if urlsplit(normalize_url(url)).query != urlsplit(url).query] == []
 
 
 def test_loaddemo_twice_creates_nothing_new():

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone, translation
 
 from archive.importing import DigestFormatError, parse_digest
 from archive.models import Link, Post, PostLink, Status, Topic, Week
@@ -53,7 +54,14 @@ def test_the_tensorflowkr_sample_imports_to_its_five_items(tensorflowkr_sample):
         ["facebook.com", "cpm0722.github.io", "youtube.com"],  # …the second's is a link
         ["airsc.ai"],
     ]
-    assert posts[3].post_links.first().label == "게시물 링크"
+    # Link texts that only point ("github link", "게시물 링크") give way to their targets' names.
+    assert [[pl.label for pl in post.post_links.all()] for post in posts] == [
+        ["GitHub: kiyoungkim1/LMkor"],
+        ["github repository"],
+        ["Papers with Code"],
+        ["Facebook: TensorFlowKR", "cpm0722.github.io", "고려대학교 DSBA 연구실 랩세미나 영상"],
+        ["현대자동차 AIRS 공식 홈페이지 바로가기"],
+    ]
     assert "fbclid" not in "".join(Link.objects.values_list("url", flat=True))
     assert "fbclid" not in "".join(post.summary + post.commentary for post in posts)
     # The blog page's title, tagline and byline are scaffolding; the news heading is the title.
@@ -64,7 +72,16 @@ def test_the_tensorflowkr_sample_imports_to_its_five_items(tensorflowkr_sample):
     for text in [week.intro, week.outro, *(post.summary for post in posts)]:
         assert "<br" not in text and "</br>" not in text and "\n\n\n" not in text
     assert "**1. Attention**" in posts[3].summary and "**2. Transformer**" in posts[3].summary
-    assert all(post.commentary for post in posts)
+    # The last paragraph is the curator's comment when it is in the curator's own words…
+    comments = [post.commentary for post in posts]
+    assert comments[0].endswith("감사하고 좋은 소식이네요!")
+    assert all(comments[2:]) and "\n\n" not in "".join(comments)
+    # …not when it only points to a link: that stays in the summary, in its place.
+    assert comments[1] == ""
+    assert posts[1].summary.endswith(
+        "더 자세한 정보는 [github repository](https://github.com/kakaobrain/pororo)를 "
+        "참고해주시기 바랍니다."
+    )
 
 
 @pytest.mark.django_db
@@ -424,3 +441,122 @@ def test_two_items_with_the_same_title_and_no_source_are_two_posts_each_time(tmp
         "첫째",
         "둘째",
     ]
+
+
+POINTING_ITEM = """# 이번 주
+
+### 1. 저장소 공개
+
+2021년 2월 1일/ [게시물 링크](https://www.facebook.com/groups/TensorFlowKR/permalink/1/)
+
+KcBERT가 공개되었습니다. 코드는 [여기](https://github.com/Beomi/KcBERT?fbclid=x), 논문은 \
+[이곳](https://arxiv.org/abs/2010.11929), 패키지는 [click here](https://pypi.org/project/kcbert/),
+설명은 [링크](https://example.com/kcbert) 그리고 [KcBERT 소개](https://example.com/intro).
+{links}
+"""
+
+
+def test_a_link_that_only_points_is_labelled_after_its_target():
+    [post] = parse_digest(POINTING_ITEM.format(links="")).posts
+
+    assert [(link.label, link.url) for link in post.links] == [
+        ("GitHub: Beomi/KcBERT", "https://github.com/Beomi/KcBERT"),
+        ("arXiv: 2010.11929", "https://arxiv.org/abs/2010.11929"),
+        ("PyPI: kcbert", "https://pypi.org/project/kcbert/"),
+        ("example.com", "https://example.com/kcbert"),
+        ("KcBERT 소개", "https://example.com/intro"),
+    ]
+    assert (
+        "[여기](https://github.com/Beomi/KcBERT?fbclid=x)" in post.summary
+    )  # the text is as written
+
+
+def test_a_links_line_keeps_the_labels_it_lists():
+    listed = "링크: [여기](https://github.com/Beomi/KcBERT) · <https://arxiv.org/abs/2010.11929>"
+
+    [post] = parse_digest(POINTING_ITEM.format(links="\n" + listed)).posts
+
+    assert [(link.label, link.url) for link in post.links] == [
+        ("여기", "https://github.com/Beomi/KcBERT"),
+        ("", "https://arxiv.org/abs/2010.11929"),
+    ]
+
+
+LAST_PARAGRAPH = """# 이번 주
+
+### 1. 새 모델 공개
+
+2021년 2월 1일/ [게시물 링크](https://www.facebook.com/groups/TensorFlowKR/permalink/1/)
+
+새 모델이 공개되었습니다.
+
+{last}
+"""
+
+
+@pytest.mark.parametrize(
+    "last, comment",
+    [
+        # The curator's own words.
+        ("정말 반가운 소식이네요!", True),
+        ("직접 확인해 보니 정말 빠르네요!", True),
+        ("원문이 워낙 좋아서 꼭 읽어 보시길 권합니다 :)", True),
+        ("코드는 [여기](https://github.com/a/b) 있습니다. 저도 써 봤는데 정말 편하네요 :)", True),
+        ("Worth upgrading, even with the new padding rules.", True),
+        # Sentences that point to a link…
+        (
+            "더 자세한 정보는 [github repository](https://github.com/a/b)를 참고해주시기 바랍니다.",
+            False,
+        ),
+        ("깃허브 저장소는 [여기](https://github.com/a/b)", False),
+        ("이외에도 학습 관련 추가 정보는 위 github repository에서 확인하실 수 있습니다.", False),
+        ("자세한 내용은 [블로그](https://example.com/a)에 정리되어 있어요.", False),
+        ("[GitHub](https://github.com/a/b) · [논문](https://arxiv.org/abs/2010.11929)", False),
+        ("<https://github.com/a/b>", False),
+        ("See [the paper](https://arxiv.org/abs/2010.11929) for the details.", False),
+        ("More details: [blog post](https://example.com/a).", False),
+        ("[공식 홈페이지 바로가기](https://example.com/)", False),
+        # …or report what others said.
+        ("다음 달에는 더 큰 모델도 공개할 예정이라고 합니다.", False),
+        ("학습 코드도 곧 공개한다고 하네요.", False),
+    ],
+)
+def test_the_last_paragraph_is_the_comment_only_in_the_curators_own_words(last, comment):
+    [post] = parse_digest(LAST_PARAGRAPH.format(last=last)).posts
+
+    if comment:
+        assert (post.summary, post.commentary) == ("새 모델이 공개되었습니다.", last)
+    else:
+        assert (post.summary, post.commentary) == (f"새 모델이 공개되었습니다.\n\n{last}", "")
+
+
+def test_a_commentary_marker_says_what_the_comment_is_whatever_it_says():
+    text = LAST_PARAGRAPH.format(
+        last="<!-- commentary -->\n\n더 자세한 정보는 [여기](https://github.com/a/b)를 참고하세요."
+    )
+
+    [post] = parse_digest(text).posts
+
+    assert post.commentary == "더 자세한 정보는 [여기](https://github.com/a/b)를 참고하세요."
+
+
+@pytest.mark.django_db
+def test_publish_reports_what_it_published_and_where():
+    with translation.override("en"):  # whatever language a command happens to run in
+        output = import_files(KOREAN, publish=True)
+
+    week = Week.objects.get()
+    assert week.is_published
+    when = timezone.localtime(week.published_at).strftime("%Y-%m-%d %H:%M %Z")
+    assert f"  published (since {when}): http://testserver/2022/w10/ shows 3 of its 3 posts" in (
+        output.splitlines()
+    )
+
+
+@pytest.mark.django_db
+def test_an_import_without_publish_says_the_week_is_a_draft():
+    output = import_files(KOREAN)
+
+    assert output.splitlines()[-1] == (
+        "  a draft: publish it in the admin, or import it again with --publish"
+    )

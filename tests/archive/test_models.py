@@ -4,7 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from archive.content import PostContent, WeekContent
 from archive.models import Link, Post, Status, Week
+from archive.services import write_weeks
+from archive.weeks import IsoWeek
 from tests.factories import make_link, make_post, make_week
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +109,67 @@ def test_every_topic_gets_an_address_even_without_letters(client, name, slug):
     assert post.topics.get().slug == slug
     assert client.get("/topics/").status_code == 200
     assert client.get(f"/topics/{slug}/").status_code == 200
+
+
+DIRTY = (
+    "[저장소](https://github.com/a/b?fbclid=IwAR1) 그리고 https://youtu.be/x?si=abc\n\n"
+    "```\ncurl 'https://example.com/api?utm_source=docs'\n```"
+)
+CLEAN = (
+    "[저장소](https://github.com/a/b) 그리고 https://youtu.be/x\n\n"
+    "```\ncurl 'https://example.com/api?utm_source=docs'\n```"
+)
+
+
+def saved_with_create():
+    week = make_week(intro=DIRTY, outro=DIRTY)
+    return week, make_post(week=week, summary=DIRTY, commentary=DIRTY)
+
+
+def saved_with_update_fields():
+    week, post = saved_with_create()
+    Week.objects.filter(pk=week.pk).update(intro=DIRTY)
+    Post.objects.filter(pk=post.pk).update(summary=DIRTY)
+    week.refresh_from_db()
+    post.refresh_from_db()
+    week.save(update_fields=["status"])
+    post.save(update_fields=["status"])
+    return week, post
+
+
+def written_in_bulk():
+    [content] = [
+        WeekContent(
+            week=IsoWeek(2021, 5),
+            intro=DIRTY,
+            outro=DIRTY,
+            posts=[PostContent("글", date(2021, 2, 1), summary=DIRTY, commentary=DIRTY)],
+        )
+    ]
+    write_weeks([content])
+    week = Week.objects.get()
+    return week, week.posts.get()
+
+
+@pytest.mark.parametrize("write", [saved_with_create, saved_with_update_fields, written_in_bulk])
+def test_addresses_in_markdown_are_stored_clean_whatever_writes_them(write):
+    week, post = write()
+
+    week.refresh_from_db()
+    post.refresh_from_db()
+    for text in (week.intro, post.summary, post.commentary):
+        assert text == CLEAN
+    for html in (week.intro_html, post.summary_html):
+        assert 'href="https://github.com/a/b"' in html and "fbclid" not in html
+        assert "utm_source=docs" in html  # the code block is left as written
+
+
+def test_markdown_that_would_grow_too_long_once_its_addresses_are_encoded_is_refused():
+    post = Post(title="긴 글", posted_on=date(2021, 2, 1))
+    # 3,700 characters as written, 28,000 once each Korean letter is three escapes.
+    post.summary = f"[위키](https://ko.wikipedia.org/wiki/{'가' * 200})\n\n" * 15
+
+    with pytest.raises(ValidationError) as raised:
+        post.full_clean()
+
+    assert "summary" in raised.value.message_dict

@@ -695,7 +695,7 @@ def test_the_feeds_page_lists_every_feed_with_a_copyable_address(client, week):
     assert not [attrs for _tag, attrs in page.tags if "style" in attrs or "onclick" in attrs]
 
 
-def test_the_opml_file_lists_the_site_feeds_and_every_topic_feed(client, week):
+def test_the_opml_file_lists_the_weeks_feed_and_the_topic_feeds(client, week):
     response = client.get("/en/feeds.opml")
 
     assert response["Content-Type"] == "text/x-opml; charset=utf-8"
@@ -708,12 +708,9 @@ def test_the_opml_file_lists_the_site_feeds_and_every_topic_feed(client, week):
         for outline in opml.iter("outline")
         if outline.get("type") == "rss"
     }
-    assert feeds == {
-        "Weeks": f"{SITE}/en/feed/",
-        "Posts": f"{SITE}/en/feed/posts/",
-        "NLP": f"{SITE}/en/topics/nlp/feed/",
-        "자연어처리": SITE + quote("/en/topics/자연어처리/feed/"),
-    }
+    # One format per feed, and no two feeds carrying the same entries: the posts feed's posts
+    # are the topics' (and of two topics with the same posts, one is enough).
+    assert feeds == {"Weeks": f"{SITE}/en/feed/", "NLP": f"{SITE}/en/topics/nlp/feed/"}
     for url in feeds.values():
         assert fetch(client, url.removeprefix(SITE)).entries
 
@@ -743,3 +740,42 @@ def test_a_topic_feed_describes_a_topic_named_like_markup_as_text(client, week):
     description = rss.find("channel/description").text
     assert "&lt;b&gt;굵게&lt;/b&gt; &amp; co" in description
     assert "<b>굵게</b> & co" in atom.find(f"{ATOM_NS}subtitle").text
+
+
+def opml_topics(client):
+    opml = ElementTree.fromstring(client.get("/feeds.opml").content)
+    return [
+        outline.get("text")
+        for outline in opml.iter("outline")
+        if (outline.get("xmlUrl") or "").endswith("/feed/") and "/topics/" in outline.get("xmlUrl")
+    ]
+
+
+@pytest.mark.parametrize(
+    "posts, listed",
+    [
+        pytest.param([["a", "b"], ["a", "b"]], ["a"], id="the same posts: one is enough"),
+        pytest.param([["NLP", "한국어"], ["NLP", "한국어"], ["NLP"]], ["NLP"], id="a subset"),
+        pytest.param([["a", "c"], ["a", "b"], ["b", "c"]], ["a", "b"], id="each pair shares one"),
+        pytest.param([["a"], ["b"], ["a", "b"]], ["a", "b"], id="each has its own"),
+        pytest.param([["a"], []], ["a"], id="a post without topics"),
+    ],
+)
+def test_the_opml_file_lists_topic_feeds_that_each_carry_a_post_of_their_own(client, posts, listed):
+    week = make_week(published=True)
+    for topics in posts:
+        make_post(week=week, published=True, topics=topics)
+
+    assert opml_topics(client) == listed
+
+
+def test_a_topic_is_listed_for_the_posts_its_feed_carries_not_for_older_ones(client):
+    """The feed of a topic with more than 50 posts carries its latest 50: a topic holding only
+    an older one of them has a post of its own in the feeds."""
+    week = make_week(published=True)
+    oldest = timezone.now() - timedelta(days=100)
+    make_post("오래된 글", week=week, published=True, published_at=oldest, topics=["big", "old"])
+    for number in range(50):
+        make_post(f"글 {number}", week=week, published=True, topics=["big"])
+
+    assert opml_topics(client) == ["big", "old"]

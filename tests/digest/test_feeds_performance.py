@@ -12,7 +12,7 @@ from tests.factories import make_link, make_post, make_user, make_week
 pytestmark = pytest.mark.django_db
 
 # state + weeks + their posts + topics + links; state + posts + topics + links;
-# state + topic + posts + topics + links; state + topics.
+# state + topic + posts + topics + links; state + topics + the posts each topic's feed carries.
 FULL_RESPONSE_QUERIES = {
     "/feed/": 5,
     "/feed/atom/": 5,
@@ -21,7 +21,7 @@ FULL_RESPONSE_QUERIES = {
     "/feed/posts/atom/": 4,
     "/topics/자연어처리/feed/": 5,
     "/topics/자연어처리/feed/atom/": 5,
-    "/feeds.opml": 2,
+    "/feeds.opml": 3,
 }
 FEEDS = list(FULL_RESPONSE_QUERIES)
 

@@ -26,16 +26,10 @@ from django.test import Client
 
 from archive.models import Week
 from benchmarks.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
+from tests.real_parts import unavailable
 
 AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-
-
-def unavailable(reason):
-    """Skip on a laptop without the tool; fail where CI promised to have it."""
-    if os.environ.get("JUGAN_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason}, and JUGAN_REQUIRE_BROWSER=1 says this machine must run them")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="package")

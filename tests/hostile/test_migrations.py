@@ -175,3 +175,44 @@ def test_jugans_apps_unapply_to_nothing_and_apply_again_beside_other_apps_rows(s
     assert ours <= set(tables)
     assert tables["auth_user"] == users_before
     assert any(row["name"] == "Curators" for row in tables["auth_group"])
+
+
+def test_links_and_texts_saved_before_their_rules_are_brought_up_to_them():
+    """archive 0008: fallback kinds detected again (a curator's choice kept), tracking parameters
+    gone from the Markdown saved before saving cleaned it, its HTML rendered again."""
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    migrate([("archive", "0007_slug_history")])
+    try:
+        old = (
+            MigrationExecutor(connection)
+            .loader.project_state(("archive", "0007_slug_history"))
+            .apps
+        )
+        Link, Week, Post = (old.get_model("archive", name) for name in ("Link", "Week", "Post"))
+        links = {
+            url: Link.objects.create(url=url, normalized_url=url, domain="x", kind=kind)
+            for url, kind in [
+                ("https://pypi.org/project/kiwipiepy/", "article"),
+                ("https://huggingface.co/spaces/a/b", "repository"),
+                ("https://www.npmjs.com/package/x", "video"),  # a curator's choice
+                ("https://example.com/", "other"),
+            ]
+        }
+        pasted = "[저장소](https://github.com/a/b?fbclid=1)\n\n`https://x.com/?fbclid=1`"
+        week = Week.objects.create(year=2021, number=5, intro=pasted, intro_html="old")
+        post = Post.objects.create(
+            title="글", slug="a", posted_on="2021-02-01", week=week, summary="깨끗한 글",
+            summary_html="<p>깨끗한 글</p>", commentary=pasted, commentary_html="old",
+        )  # fmt: skip
+    finally:
+        migrate(latest)
+
+    kinds = [Link.objects.get(pk=link.pk).kind for link in links.values()]
+    assert kinds == ["package", "demo", "video", "other"]
+    week.refresh_from_db()
+    post.refresh_from_db()
+    cleaned = "[저장소](https://github.com/a/b)\n\n`https://x.com/?fbclid=1`"
+    assert (week.intro, post.commentary, post.summary) == (cleaned, cleaned, "깨끗한 글")
+    assert 'href="https://github.com/a/b"' in week.intro_html
+    assert 'href="https://github.com/a/b"' in post.commentary_html
+    assert post.summary_html == "<p>깨끗한 글</p>"

@@ -1,10 +1,13 @@
 import argparse
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.utils import timezone, translation
 
 from archive.content import ContentError
 from archive.importing import decode, parse_digest
+from archive.models import CuratedQuerySet, Status, Week
 from archive.services import import_week
 from archive.weeks import IsoWeek
 
@@ -73,3 +76,21 @@ class Command(BaseCommand):
             for post, reason in report.publication.staying:
                 if post.title in titles:
                     self.stdout.write(self.style.WARNING(f"  ! {post.title}: stays {reason}"))
+        if not dry_run:
+            self.stdout.write(self.publication(Week.objects.at(week).get()))
+
+    def publication(self, week):
+        """Where the week stands once imported: published or not, and what readers see where."""
+        if week.status != Status.PUBLISHED:
+            return "  a draft: publish it in the admin, or import it again with --publish"
+        with translation.override(settings.LANGUAGE_CODE):  # its address in the site's language
+            address = settings.SITE_URL + week.get_absolute_url()
+        # The posts readers see once the week is out (all of them, unless some wait for later).
+        moment = max(timezone.now(), week.published_at)
+        shown = week.posts.filter(CuratedQuerySet.published_q(now=moment)).count()
+        when = timezone.localtime(week.published_at).strftime("%Y-%m-%d %H:%M %Z")
+        if week.is_published:
+            state = f"published (since {when}): {address} shows"
+        else:
+            state = f"scheduled for {when}: {address} will show"
+        return self.style.SUCCESS(f"  {state} {shown} of its {week.posts.count()} posts")
