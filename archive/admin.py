@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
@@ -12,13 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Lower
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from archive.capture import (
@@ -42,7 +43,15 @@ from archive.forms import (
 from archive.history import record_status_change
 from archive.models import Link, Post, PostLink, Status, Topic, Week
 from archive.normalize import InvalidURL, LinkKind, normalize_url
-from archive.services import move_posts_to_week, publish_with_posts
+from archive.services import (
+    PublishingRefused,
+    move_posts_to_week,
+    plan_publication,
+    publish_week,
+    unpublish_posts,
+    unpublish_week,
+    weeks_left_empty,
+)
 from archive.tasks import fetch_metadata_after_commit
 
 admin.site.site_header = _("Jugan curation")
@@ -255,8 +264,11 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Unpublish the selected posts"), permissions=["change"])
     def unpublish(self, request, queryset):
-        with record_status_change(request.user, queryset, Status.DRAFT):
-            count = queryset.unpublish()
+        try:
+            count = unpublish_posts(queryset, user=request.user)
+        except PublishingRefused as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return
         self.message_user(
             request,
             ngettext("%(count)d post is a draft again.", "%(count)d posts are drafts again.", count)
@@ -268,7 +280,11 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
     def move_to_week(self, request, queryset):
         form = MoveToWeekForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            week, moved = move_posts_to_week(queryset, form.cleaned_data["week"])
+            try:
+                week, moved = move_posts_to_week(queryset, form.cleaned_data["week"])
+            except PublishingRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                return None
             self.message_user(
                 request,
                 ngettext(
@@ -291,6 +307,29 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
                 "action": "move_to_week",
             },
         )
+
+    def get_deleted_objects(self, objs, request):
+        """A published week's last readable posts cannot be deleted: readers would find the
+        week empty. The week is named, to be unpublished first."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        posts = Post.objects.filter(pk__in=[post.pk for post in objs])
+        protected = [
+            *protected,
+            *(
+                format_html(
+                    '{}: <a href="{}">{}</a>. {}',
+                    Week._meta.verbose_name.capitalize(),
+                    reverse("admin:archive_week_change", args=[week.pk]),
+                    week.iso_label,
+                    gettext(
+                        "It is published, and these are its only readable posts: unpublish it "
+                        "first, or publish another of its posts."
+                    ),
+                )
+                for week in weeks_left_empty(posts)
+            ),
+        ]
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(Link)
@@ -458,6 +497,10 @@ def download_markdown(modeladmin, request, queryset):
 
 @admin.register(Week)
 class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
+    """Weeks are published only through the publishing service (archive/services.py), after a
+    page showing what goes out: saving the form with the status "published" saves the rest as
+    a draft and leads to that page; the list's publish actions show it first too."""
+
     form = WeekAdminForm
     inlines = [WeekPostInline]
     formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
@@ -475,6 +518,14 @@ class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_post_count()
 
+    def get_urls(self):
+        publish = path(
+            "<path:object_id>/publish/",
+            self.admin_site.admin_view(self.publish_view),
+            name="archive_week_publish",
+        )
+        return [publish, *super().get_urls()]
+
     @admin.display(description=_("ISO week"), ordering=("year", "number"))
     def iso_label(self, week):
         return week.iso_label
@@ -489,42 +540,140 @@ class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
         label = _("View") if week.is_published else _("Preview")
         return format_html('<a href="{}">{}</a>', week.get_absolute_url(), label)
 
-    @admin.action(description=_("Publish the selected weeks"), permissions=["change"])
-    def publish(self, request, queryset):
-        with record_status_change(request.user, queryset, Status.PUBLISHED):
-            count = queryset.publish()
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d week published; its draft posts stay drafts.",
-                "%(count)d weeks published; their draft posts stay drafts.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
+    # The change form: the status is the publishing service's to change.
+
+    def save_model(self, request, obj, form, change):
+        obj.status_requested = form.status_change
+        if form.status_change:
+            obj.status = form.saved_status or Status.DRAFT
+        super().save_model(request, obj, form, change)
+        if form.status_change == Status.DRAFT:
+            unpublish_week(obj, user=request.user)
+
+    def log_change(self, request, obj, message):
+        # Saved only to be published or unpublished: the publishing service records that.
+        if message or not obj.status_requested:
+            super().log_change(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self.confirm_publishing(request, obj) or super().response_add(
+            request, obj, post_url_continue
         )
 
-    @admin.action(
-        description=_("Publish the selected weeks with all their posts"), permissions=["change"]
-    )
-    def publish_with_posts(self, request, queryset):
-        their_posts = Post.objects.filter(week__in=queryset)
-        with (
-            record_status_change(request.user, queryset, Status.PUBLISHED),
-            record_status_change(request.user, their_posts, Status.PUBLISHED),
-        ):
-            weeks, posts = publish_with_posts(queryset)
+    def response_change(self, request, obj):
+        return self.confirm_publishing(request, obj) or super().response_change(request, obj)
+
+    def confirm_publishing(self, request, week):
+        """Where a form asking to publish the week leads: the page showing what goes out."""
+        if week.status_requested != Status.PUBLISHED:
+            return None
         self.message_user(
             request,
-            _("Published %(weeks)d week(s) and the %(posts)d post(s) in them.")
-            % {"weeks": weeks, "posts": posts},
-            messages.SUCCESS,
+            gettext("Saved as a draft. Check what goes out, then publish it from this page."),
+            messages.INFO,
         )
+        return HttpResponseRedirect(reverse("admin:archive_week_publish", args=[week.pk]))
+
+    def publish_view(self, request, object_id):
+        """One week's confirmation page, then publishing it with its posts that are ready."""
+        week = self.get_object(request, unquote(object_id))
+        if week is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, week):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                publication = publish_week(week, user=request.user)
+            except PublishingRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+            else:
+                self.report_publications(request, [publication])
+                return HttpResponseRedirect(reverse("admin:archive_week_change", args=[week.pk]))
+        change_url = reverse("admin:archive_week_change", args=[week.pk])
+        return self.publishing_page(request, [plan_publication(week)], back_url=change_url)
+
+    # The list's actions.
+
+    @admin.action(
+        description=_("Publish the selected weeks with the posts already published…"),
+        permissions=["change"],
+    )
+    def publish(self, request, queryset):
+        return self.publish_selected(request, queryset, drafts=False, action="publish")
+
+    @admin.action(
+        description=_("Publish the selected weeks with all their posts that are ready…"),
+        permissions=["change"],
+    )
+    def publish_with_posts(self, request, queryset):
+        return self.publish_selected(request, queryset, drafts=True, action="publish_with_posts")
+
+    def publish_selected(self, request, queryset, *, drafts, action):
+        """The confirmation page; once confirmed, each week is published or refused on its own."""
+        weeks = list(queryset.order_by("-year", "-number"))
+        if request.POST.get("confirmed") != "yes":
+            return self.publishing_page(
+                request,
+                [plan_publication(week, drafts=drafts) for week in weeks],
+                back_url=reverse("admin:archive_week_changelist"),
+                action=action,
+            )
+        publications = []
+        for week in weeks:
+            try:
+                publications.append(publish_week(week, drafts=drafts, user=request.user))
+            except PublishingRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+        self.report_publications(request, publications)
+        return None
+
+    def publishing_page(self, request, publications, *, back_url, action=None):
+        return TemplateResponse(
+            request,
+            "admin/archive/week/publish_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Publish weeks") if action else _("Publish this week"),
+                "opts": self.opts,
+                "publications": publications,
+                "can_publish": any(
+                    publication.ready and publication.changes_anything
+                    for publication in publications
+                ),
+                "now": timezone.now(),
+                "back_url": back_url,
+                "action": action,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def report_publications(self, request, publications):
+        for publication in publications:
+            week = publication.week.iso_label
+            if not publication.changes_anything:
+                self.message_user(
+                    request,
+                    gettext("%(week)s was published already; nothing changed.") % {"week": week},
+                    messages.INFO,
+                )
+                continue
+            going_out = len(publication.with_week) + len(publication.later)
+            message = ngettext(
+                "%(week)s is published with %(count)d post.",
+                "%(week)s is published with %(count)d posts.",
+                going_out,
+            ) % {"week": week, "count": going_out}
+            if publication.staying:
+                message += " " + ngettext(
+                    "%(count)d post stays a draft.",
+                    "%(count)d posts stay drafts.",
+                    len(publication.staying),
+                ) % {"count": len(publication.staying)}
+            self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=_("Unpublish the selected weeks"), permissions=["change"])
     def unpublish(self, request, queryset):
-        with record_status_change(request.user, queryset, Status.DRAFT):
-            count = queryset.unpublish()
+        count = sum(unpublish_week(week, user=request.user) for week in queryset)
         self.message_user(
             request,
             ngettext(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from archive.capture import (
@@ -16,8 +17,9 @@ from archive.capture import (
     normalized_urls,
     posts_featuring,
 )
-from archive.models import Link, Post, PostLink, Topic, Week
+from archive.models import Link, Post, PostLink, Status, Topic, Week
 from archive.normalize import InvalidURL, normalize_url
+from archive.services import plan_publication, weeks_left_empty
 from archive.weeks import IsoWeek
 
 URL_MAX_LENGTH = Link._meta.get_field("url").max_length
@@ -144,11 +146,6 @@ class PostAdminForm(EditConflictForm):
             {"data-suggestions": reverse("admin:archive_topic_suggest"), "autocomplete": "off"}
         )
 
-    def clean(self):
-        cleaned_data = super().clean()
-        self.warn_when_already_featured()
-        return cleaned_data
-
     def submitted_urls(self):
         """The source and link addresses this save would give the post."""
         urls = [self.cleaned_data.get("source_url") or ""]
@@ -182,6 +179,38 @@ class PostAdminForm(EditConflictForm):
             + [_("Nothing was saved. To file it as a new post all the same, save again.")],
             code="already_featured",
         )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.takes_the_last_readable_post_of_its_week(cleaned_data):
+            week = self.instance.week
+            self.add_error(
+                None,
+                gettext(
+                    "This is the only readable post of %(week)s, which is published: as a "
+                    "draft, in another week or scheduled later, it would leave readers an empty "
+                    "week. Unpublish the week first, or publish another of its posts."
+                )
+                % {"week": week.iso_label},
+            )
+        self.warn_when_already_featured()
+        return cleaned_data
+
+    def takes_the_last_readable_post_of_its_week(self, cleaned_data):
+        post = self.instance
+        if not post.pk or post.week is None or self.errors:
+            return False
+        # A post without a week goes to the week of its date.
+        week = cleaned_data.get("week")
+        iso_week = week.iso_week if week else IsoWeek.of(cleaned_data["posted_on"])
+        published_at = cleaned_data.get("published_at")
+        readable_by = max(post.week.published_at or timezone.now(), timezone.now())
+        stays = (
+            cleaned_data.get("status") == Status.PUBLISHED
+            and iso_week == post.week.iso_week
+            and (published_at is None or published_at <= readable_by)
+        )
+        return not stays and bool(weeks_left_empty(Post.objects.filter(pk=post.pk)))
 
     def clean_topics(self):
         topics = self.cleaned_data["topics"]
@@ -334,6 +363,42 @@ class MoveToWeekForm(forms.Form):
 
 
 class WeekAdminForm(EditConflictForm):
+    """The week's form. Its status is not saved by the form: publishing and unpublishing are
+    the publishing service's (archive/services.py, through WeekAdmin). A week that cannot be
+    published is refused here, saying why."""
+
     class Meta:
         model = Week
         fields = ["year", "number", "title", "intro", "outro", "status", "published_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.saved_status = self.instance.status if self.instance.pk else None
+
+    @property
+    def status_change(self):
+        """Status.PUBLISHED or Status.DRAFT when the form asks to publish or unpublish the week;
+        None when it keeps its status."""
+        status = getattr(self, "cleaned_data", {}).get("status")
+        return status if status and status != (self.saved_status or Status.DRAFT) else None
+
+    @property
+    def changed_data(self):
+        # A change of status is recorded by the publishing service, not as an edit.
+        changed = super().changed_data
+        return [name for name in changed if name != "status"] if self.status_change else changed
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.status_change == Status.PUBLISHED:
+            if self.instance.pk:
+                at = cleaned_data.get("published_at")
+                problem = plan_publication(self.instance, at=at).problem
+            else:
+                problem = gettext(
+                    "A new week has no posts yet: save it as a draft, put posts in it, then "
+                    "publish it."
+                )
+            if problem:
+                self.add_error("status", problem)
+        return cleaned_data

@@ -26,6 +26,12 @@ Decisions, so that the hand-written archive comes in cleanly and exports read ba
 - The week. `--week` when given; otherwise the ISO week most items are dated in. A
   `2021년 2월 1주차` label in the title must agree, so a typo in either stops the import rather
   than filing posts under the wrong week.
+- Its publication time: the round-up's own, so that an old round-up imported years later is
+  dated (and placed in the feeds) when it came out, not when it was imported. That is 21:00 in
+  the site's time zone (the evening the curator writes it) of the day the round-up was written:
+  the latest date in its `#` headings (a blog title's `[210209 TIL]`, read as yymmdd, or a date
+  written as below) when that is not before its latest item; otherwise the later of the last
+  day (Sunday) of its ISO week and its latest item's date. Never later than the import itself.
 - Dates: `2021년 2월 1일`, `2021-02-01`, `Feb 1, 2021`, `February 1, 2021`, `1 Feb 2021`. An
   item's date line is the first line under its heading: the date, an optional separator
   (`/ · | -`) and the source link, whatever its text says (`게시물 링크`, `post link`).
@@ -64,8 +70,9 @@ DigestFormatError naming the file and line.
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
+from django.utils import timezone
 from taggit.utils import parse_tags
 
 from archive.content import ContentError, LinkContent, PostContent, WeekContent
@@ -132,6 +139,11 @@ DATE = (
     r"|(?P<dmy_day>\d{1,2})\s+(?P<dmy_month>[A-Za-z]{3,9})\.?,?\s+(?P<dmy_year>\d{4})"
 )
 DATE_LINE = re.compile(rf"\s*(?P<date>{DATE})\s*(?:[/·|–—-]\s*)?(?P<rest>.*?)\s*")
+HEADING_DATE = re.compile(rf"(?P<date>{DATE})")
+# A blog title that starts with the day it was written, as yymmdd: `# [210209 TIL] …`.
+BLOG_TITLE_DATE = re.compile(r"\[(?P<year>\d{2})(?P<month>\d{2})(?P<day>\d{2})(?!\d)")
+# The hour a round-up comes out on the day it is written.
+PUBLICATION_HOUR = 21
 
 
 class DigestFormatError(ContentError):
@@ -247,13 +259,15 @@ def _parse(text, name, week):
     end = next((index for index, line in enumerate(last) if line.matches(RULE)), len(last))
     bodies[-1], outro = last[:end], last[end + 1 :]
     items = [_read_item(body, number) for number, body in enumerate(bodies, start=1)]
+    week = week or _week_of(items, title, title_line)
     return WeekContent(
         name=name,
-        week=week or _week_of(items, title, title_line),
+        week=week,
         title="" if KOREAN_LABEL.fullmatch(title) else title,
         intro=intro,
         outro=_markdown(line for line in outro if not line.matches(RULE)),
         posts=items,
+        published_at=_publication_time(week, items, lines[: starts[0]]),
         line=title_line.number if title_line else 1,
     )
 
@@ -411,6 +425,34 @@ def _date(match, number):
         return date(int(year), int(month), int(day))
     except ValueError:
         raise DigestFormatError(number, f"{match['date']} is not a date that exists") from None
+
+
+def _publication_time(week, items, prelude):
+    """When the round-up came out (the module's docstring says how that is read)."""
+    latest_item = max(item.posted_on for item in items)
+    written = [day for day in _heading_dates(prelude) if day >= latest_item]
+    day = max(written) if written else max(week.end, latest_item)
+    moment = datetime.combine(day, time(PUBLICATION_HOUR), timezone.get_default_timezone())
+    return min(moment, timezone.now())
+
+
+def _heading_dates(lines):
+    for line in lines:
+        if not (heading := line.matches(TITLE_HEADING)):
+            continue
+        text = heading["text"]
+        if (blog := BLOG_TITLE_DATE.match(text)) and (day := _blog_date(blog)):
+            yield day
+        for match in HEADING_DATE.finditer(text):
+            if (day := _date(match, line.number)) is not None:
+                yield day
+
+
+def _blog_date(match):
+    try:
+        return date(2000 + int(match["year"]), int(match["month"]), int(match["day"]))
+    except ValueError:
+        return None  # six digits that are no date: part of a title, not a date
 
 
 def _read_trailing_lists(body):

@@ -107,12 +107,6 @@ class CuratedQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(self.published_q())
 
-    def publish(self):
-        """Publish every row; a row published before keeps its first publication time."""
-        now = timezone.now()
-        self.filter(published_at__isnull=True).update(published_at=now)
-        return self.update(status=Status.PUBLISHED, updated=now)
-
     def unpublish(self):
         return self.update(status=Status.DRAFT, updated=timezone.now())
 
@@ -238,6 +232,34 @@ class FormerSlug(models.Model):
 
 
 class WeekQuerySet(CuratedQuerySet):
+    def published(self):
+        """Readers see a week when it is published, its time has come, and at least one of its
+        posts is readable. Publishing refuses a week without one (`archive.services`), and this
+        keeps the promise whatever happens later: its posts unpublished, moved or deleted by
+        any means, or scheduled after the week itself."""
+        now = timezone.now()
+        return self.filter(self.published_q(now=now), self._has_readable_posts(now))
+
+    def latest_published(self):
+        """The same weeks as published(), the latest publication first (the feeds' order).
+
+        Spelled as archive.versioning spells it, so that the publication-time index is read in
+        order and only as far as needed: written as published() is, the `status = …` lookup
+        would look more selective to a planner without statistics (SQLite's), which would then
+        sort every published week.
+        """
+        now = timezone.now()
+        return (
+            self.filter(published_at__lte=now)
+            .exclude(~self.published_q(now=now))
+            .filter(self._has_readable_posts(now))
+            .order_by("-published_at", "-year", "-number")
+        )
+
+    @staticmethod
+    def _has_readable_posts(now):
+        return Exists(Post.objects.filter(Post.objects.published_q(now=now), week=OuterRef("pk")))
+
     def at(self, iso_week):
         """The week of this ISO week, if there is one."""
         return self.filter(year=iso_week.year, number=iso_week.number)
@@ -252,6 +274,8 @@ class WeekQuerySet(CuratedQuerySet):
         return self.of(IsoWeek.of(day))
 
     def newest_first(self):
+        """The newest ISO week first: the order of the archive, a calendar of weeks (the feeds
+        follow publication time instead: latest_published)."""
         return self.order_by("-year", "-number")
 
     def with_post_count(self):
@@ -618,6 +642,13 @@ class PostTopic(ItemBase):
 
 
 class PostQuerySet(CuratedQuerySet):
+    def publish(self):
+        """Publish every post; one published before keeps its first publication time. (A week
+        is published with its posts by `archive.services.publish_week`, nowhere else.)"""
+        now = timezone.now()
+        self.filter(published_at__isnull=True).update(published_at=now)
+        return self.update(status=Status.PUBLISHED, updated=now)
+
     def published(self):
         """Readers see a post only when it and its week are both published."""
         # The week is checked by a lookup per post rather than joined, so that the post's own

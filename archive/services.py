@@ -2,7 +2,7 @@
 between weeks, a whole site backed up and restored."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -10,10 +10,14 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
+from archive import history
 from archive.content import ContentError, PostContent, WeekContent
 from archive.models import Link, Post, PostLink, PostTopic, Status, Topic, Week
 from archive.normalize import normalize_url
@@ -44,6 +48,7 @@ class WrittenWeek:
     week_created: bool
     posts: list[WrittenPost]
     links_created: int
+    publication: "Publication | None" = None  # what publishing it did, when asked to
 
     @property
     def posts_created(self):
@@ -55,11 +60,17 @@ def write_weeks(contents, *, publish=False) -> list[WrittenWeek]:
 
     A week is found by its ISO year and number, a post by its source link (or, when it has none,
     by its title within the week). What exists is kept as it is, because curators may have edited
-    it since: only a week's empty title, intro and outro are filled in, and only missing posts
-    are created, so writing the same content twice creates nothing the second time. `publish`
-    publishes each week and every post of its content, at the content's `published_at` when it
-    has one. Posts are written in bulk, so that years of weeks (the benchmark's) take seconds.
+    it since: only a week's empty title, intro, outro and publication time are filled in, and
+    only missing posts are created, so writing the same content twice creates nothing the second
+    time. Posts are written in bulk, so that years of weeks (the benchmark's) take seconds.
     Content that fails the models' validation raises ContentError at its line.
+
+    The content's `published_at` is the week's own time, as for an imported round-up the day it
+    was written: the week and the posts created take it even as drafts, so that publishing them
+    later (in the admin) keeps it, and the rows created are dated then (`updated`), since the
+    content was last changed when it was written, not when it was copied in. `publish` publishes
+    each week with the posts of its content that are ready, through publish_week (which says
+    what ready is); a week it refuses raises ContentError, and nothing is written.
     """
     rendered = {}  # identical Markdown in one call (the seeder's) is rendered once
 
@@ -87,14 +98,10 @@ def _write_week(content: WeekContent, publish, render):
     created = changed = week is None
     if created:
         week = Week(year=content.week.year, number=content.week.number)
-    for field in ("title", "intro", "outro"):
-        if not getattr(week, field) and getattr(content, field):
+    for field in ("title", "intro", "outro", "published_at"):
+        if getattr(week, field) in ("", None) and getattr(content, field):
             setattr(week, field, getattr(content, field))
             changed = True
-    if publish and week.status != Status.PUBLISHED:
-        week.status = Status.PUBLISHED
-        week.published_at = week.published_at or content.published_at
-        changed = True
     if changed:
         _validate(week, content.name, content.line)
         week.save()
@@ -105,15 +112,29 @@ def _write_week(content: WeekContent, publish, render):
         post = None if created else _existing_post(week, item, claimed)
         if post is not None:
             claimed.add(post.pk)
-            if publish and post.status != Status.PUBLISHED:
-                post.status = Status.PUBLISHED
-                post.save(update_fields=["status"])
             posts.append(WrittenPost(item.title, item.posted_on, post.post_links.count(), False))
         else:
             new.append((position, item))
             posts.append(WrittenPost(item.title, item.posted_on, len(item.links), True))
-    links_created = _create_posts(week, new, content, publish, render)
-    return WrittenWeek(content.week, created, posts, links_created)
+    new_posts, links_created = _create_posts(week, new, content, render)
+    publication = None
+    if publish:
+        try:
+            publication = publish_week(week, drafts=[*claimed, *(post.pk for post in new_posts)])
+        except PublishingRefused as refusal:
+            raise ContentError(content.line, str(refusal), content.name) from None
+    if content.published_at is not None:
+        _date_as_written(week if created else None, new_posts, content.published_at)
+    return WrittenWeek(content.week, created, posts, links_created, publication)
+
+
+def _date_as_written(week, posts, written_at):
+    """Date rows just created from content at the time it was written (never in the future)."""
+    written_at = min(written_at, timezone.now())
+    if week is not None:
+        Week.objects.filter(pk=week.pk).update(updated=written_at)
+    if posts:
+        Post.objects.filter(pk__in=[post.pk for post in posts]).update(updated=written_at)
 
 
 def _existing_post(week, item, claimed):
@@ -124,11 +145,11 @@ def _existing_post(week, item, claimed):
     return same_title.order_by("position", "pk").first()
 
 
-def _create_posts(week, items: list[tuple[int, PostContent]], content, publish, render):
-    """The new posts of a week, with their links and topics, in a few queries however many;
-    returns how many links were new."""
+def _create_posts(week, items: list[tuple[int, PostContent]], content, render):
+    """The new posts of a week, as drafts, with their links and topics, in a few queries however
+    many; returns them and how many links were new."""
     if not items:
-        return 0
+        return [], 0
     links, links_created = _links_for(
         [url for _position, item in items for url in _link_urls(item)],
         kinds={link.url: link.kind for _position, item in items for link in item.links},
@@ -143,8 +164,7 @@ def _create_posts(week, items: list[tuple[int, PostContent]], content, publish, 
             commentary=item.commentary,
             week=week,
             position=position,
-            status=Status.PUBLISHED if publish else Status.DRAFT,
-            published_at=content.published_at if publish else None,
+            published_at=content.published_at,
         )
         # The week and source are this function's own; the slug is made below.
         _validate(post, content.name, item.line, exclude=["slug", "week", "source"])
@@ -164,7 +184,7 @@ def _create_posts(week, items: list[tuple[int, PostContent]], content, publish, 
         for post, (_position, item) in zip(posts, items, strict=True)
         for name in dict.fromkeys(name.casefold() for name in item.topics)
     )
-    return links_created
+    return posts, links_created
 
 
 def _link_urls(item):
@@ -238,26 +258,238 @@ def _validate(instance, name, line, exclude=None):
         raise ContentError(line, problems, name) from None
 
 
-def publish_with_posts(weeks):
-    """Publish the weeks and every post in them, together or not at all.
+# Publishing. A published week always has a readable post: it goes out with its posts, or not
+# at all. Every way of publishing a week goes through publish_week: the admin's form and actions,
+# the importer, the demo loader and the benchmark seeder (through write_weeks).
 
-    Returns (weeks published, posts published).
+NO_SUMMARY = _("a draft without a summary")
+ONLY_PUBLISHED_GO_OUT = _("a draft, and only the posts already published go out")
+NOT_CHOSEN = _("a draft that is not among the posts to publish")
+
+
+class PublishingRefused(Exception):
+    """A change that would let readers see a week without a readable post; nothing was
+    written, and the message says what is not ready."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What publishing a week does, worked out before anything is written: the admin shows it
+    on its confirmation page, and publish_week carries it out.
+
+    The readiness rule: a post goes out with its week when it is published already, or when it
+    is a draft chosen to go out (every draft, unless the caller says which) that has a summary,
+    the text every page, feed entry and search result shows of it. A week is ready when at
+    least one post going out is readable by the time the week is (at `at`, or now when that is
+    past): otherwise readers would find an empty week. A post going out at its own later time
+    does not count, nor does a draft that stays one.
+    """
+
+    week: Week
+    at: datetime  # when readers see the week
+    with_week: tuple[Post, ...]  # readable as soon as the week is
+    later: tuple[Post, ...]  # published, readable at their own later time
+    staying: tuple[tuple[Post, str], ...]  # drafts that stay drafts, and why
+
+    @property
+    def ready(self):
+        return bool(self.with_week)
+
+    @property
+    def posts_to_publish(self):
+        """The posts going out that are not published yet: drafts, or (written in bulk) rows
+        marked published without a time."""
+        return [
+            post
+            for post in (*self.with_week, *self.later)
+            if post.status != Status.PUBLISHED or post.published_at is None
+        ]
+
+    @property
+    def changes_anything(self):
+        week = self.week
+        unchanged = week.status == Status.PUBLISHED and week.published_at == self.at
+        return not unchanged or bool(self.posts_to_publish)
+
+    @property
+    def topics(self):
+        """The topics of the posts going out, by name: each has a feed that will carry them."""
+        topics = {
+            topic.pk: topic
+            for post in (*self.with_week, *self.later)
+            for topic in post.topics.all()
+        }
+        return sorted(topics.values(), key=lambda topic: topic.name.casefold())
+
+    @property
+    def problem(self):
+        """Why the week cannot be published, or "" when it can."""
+        if self.ready:
+            return ""
+        label = self.week.iso_label
+        if not (self.later or self.staying):
+            return gettext("%(week)s cannot be published: it has no posts.") % {"week": label}
+        reasons = [
+            *(
+                gettext("“%(post)s” is %(reason)s") % {"post": post.title, "reason": reason}
+                for post, reason in self.staying
+            ),
+            *(
+                gettext("“%(post)s” is scheduled for %(time)s, after the week")
+                % {"post": post.title, "time": _local_time(post.published_at)}
+                for post in self.later
+            ),
+        ]
+        message = gettext(
+            "%(week)s cannot be published: none of its posts would be readable (%(reasons)s)."
+        )
+        return message % {
+            "week": label,
+            "reasons": "; ".join(str(reason) for reason in reasons),
+        }
+
+
+def _local_time(moment):
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def plan_publication(week, *, drafts=True, at=None) -> Publication:
+    """What publish_week would do with these arguments, without writing anything.
+
+    `drafts`: True for every draft of the week (those with a summary go out), False for none
+    (only the posts already published go out), or the posts (or their ids) that may.
+    `at`: when readers see the week; by default the week's own time (one given by hand, by the
+    importer, or its first publication), else now.
+    """
+    now = timezone.now()
+    at = at or week.published_at or now
+    readable_by = max(at, now)
+    chosen = drafts if isinstance(drafts, bool) else {getattr(post, "pk", post) for post in drafts}
+    with_week, later, staying = [], [], []
+    for post in week.posts.in_reading_order().prefetch_related("topics"):
+        if post.status != Status.PUBLISHED:
+            if chosen is False:
+                staying.append((post, ONLY_PUBLISHED_GO_OUT))
+                continue
+            if chosen is not True and post.pk not in chosen:
+                staying.append((post, NOT_CHOSEN))
+                continue
+            if not post.summary.strip():
+                staying.append((post, NO_SUMMARY))
+                continue
+        (with_week if (post.published_at or at) <= readable_by else later).append(post)
+    return Publication(week, at, tuple(with_week), tuple(later), tuple(staying))
+
+
+def publish_week(week, *, drafts=True, user=None, at=None) -> Publication:
+    """Publish the week with its posts that are ready (see Publication), together, or raise
+    PublishingRefused and write nothing. Arguments as for plan_publication; `user`, when known,
+    is recorded in the history of the week and of each post published with it.
+
+    A post published here keeps a publication time it already has (its first, or one the
+    importer gave it), else takes the week's.
     """
     with transaction.atomic():
-        posts = Post.objects.filter(week__in=list(weeks.values_list("pk", flat=True)))
-        return weeks.publish(), posts.publish()
+        week = Week.objects.select_for_update().get(pk=week.pk)
+        publication = plan_publication(week, drafts=drafts, at=at)
+        if not publication.ready:
+            raise PublishingRefused(publication.problem)
+        if not publication.changes_anything:
+            return publication
+        now = timezone.now()
+        published = []
+        if week.status != Status.PUBLISHED or week.published_at != publication.at:
+            Week.objects.filter(pk=week.pk).update(
+                status=Status.PUBLISHED, published_at=publication.at, updated=now
+            )
+            published.append(week)
+        posts = publication.posts_to_publish
+        Post.objects.filter(pk__in=[post.pk for post in posts]).update(
+            status=Status.PUBLISHED,
+            published_at=Coalesce("published_at", Value(publication.at)),
+            updated=now,
+        )
+        _record(user, [*published, *posts], history.PUBLISHED)
+    return publication
+
+
+def unpublish_week(week, *, user=None):
+    """Make the week a draft again; its posts and its publication time are kept, so publishing
+    it again brings it back as it was. Returns whether it was published."""
+    with transaction.atomic():
+        changed = Week.objects.filter(pk=week.pk, status=Status.PUBLISHED).unpublish()
+        if changed:
+            _record(user, [week], history.UNPUBLISHED)
+    week.status = Status.DRAFT
+    return bool(changed)
+
+
+def _record(user, objects, message):
+    """Who published or unpublished, in each object's history (archive.history); nothing when no
+    user is known (a command, the seeder)."""
+    if user is not None:
+        history.record_actions(user, objects, message)
+
+
+def weeks_left_empty(posts):
+    """The published weeks in which these posts are the only ones readable: taking them out
+    (unpublished, moved, deleted) would leave readers an empty week."""
+    leaving = set(posts.filter(status=Status.PUBLISHED).values_list("pk", flat=True))
+    weeks = Week.objects.filter(status=Status.PUBLISHED, posts__in=leaving).distinct()
+    now = timezone.now()
+    emptied = []
+    for week in weeks.order_by("year", "number"):
+        readable_by = max(week.published_at or now, now)
+        readable = set(
+            week.posts.filter(status=Status.PUBLISHED, published_at__lte=readable_by).values_list(
+                "pk", flat=True
+            )
+        )
+        if readable and readable <= leaving:
+            emptied.append(week)
+    return emptied
+
+
+def refuse_emptying(posts):
+    """Raise PublishingRefused when taking these posts out would empty a published week."""
+    if weeks := weeks_left_empty(posts):
+        labels = ", ".join(week.iso_label for week in weeks)
+        raise PublishingRefused(
+            ngettext(
+                "Nothing was changed: %(weeks)s is published and these are its only readable "
+                "posts, so readers would find it empty. Unpublish the week first, or publish "
+                "another of its posts.",
+                "Nothing was changed: %(weeks)s are published and these are their only readable "
+                "posts, so readers would find them empty. Unpublish the weeks first, or publish "
+                "other posts in them.",
+                len(weeks),
+            )
+            % {"weeks": labels}
+        )
+
+
+def unpublish_posts(posts, *, user=None):
+    """Make the posts drafts again, unless that would empty a published week (then
+    PublishingRefused, and nothing changes). Returns how many were published."""
+    with transaction.atomic():
+        refuse_emptying(posts)
+        changing = list(posts.filter(status=Status.PUBLISHED))
+        count = Post.objects.filter(pk__in=[post.pk for post in changing]).unpublish()
+        _record(user, changing, history.UNPUBLISHED)
+    return count
 
 
 def move_posts_to_week(posts, iso_week):
     """Append the posts, in their current order, to the end of the week (created as a draft).
 
     Returns the week and how many posts moved; posts already in it stay where they are.
+    Raises PublishingRefused, moving nothing, when the move would empty a published week.
     """
     with transaction.atomic():
         week = Week.objects.of(iso_week)
-        moving = list(
-            posts.exclude(week=week).order_by("week__year", "week__number", "position", "id")
-        )
+        moving = posts.exclude(week=week)
+        refuse_emptying(moving)
+        moving = list(moving.order_by("week__year", "week__number", "position", "id"))
         start = week.next_position()
         now = timezone.now()
         left = {post.week_id for post in moving} - {None}

@@ -18,16 +18,18 @@ A staff member's request goes straight to the view, uncached: it may be a previe
 """
 
 import hashlib
+from datetime import datetime, time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from archive.versioning import current_state
+from archive.weeks import IsoWeek
 from digest import http_cache
 
 CACHE_PREFIX = "fresh:v2"  # v2: entries hold their surrogate keys (digest.http_cache)
@@ -40,22 +42,35 @@ def state_for(request):
     return request._content_state
 
 
-def fingerprint(state, language):
-    """Names one rendering of the content: the ETag, and part of the cache key."""
-    return hashlib.md5(f"{state.key}|{language}".encode(), usedforsecurity=False).hexdigest()
+def fingerprint(state, language, week=None):
+    """Names one rendering of the content (in the current ISO week, for a page that says which
+    week it is): the ETag, and part of the cache key."""
+    named = f"{state.key}|{language}" + (f"|{week.iso_label}" if week else "")
+    return hashlib.md5(named.encode(), usedforsecurity=False).hexdigest()
 
 
-def cached_until_changed(view):
-    """ETag, Last-Modified, 304s and a shared response cache for a public GET view."""
+def cached_until_changed(view, *, weekly=False):
+    """ETag, Last-Modified, 304s and a shared response cache for a public GET view.
+
+    `weekly`: the view also shows which week it is now (the home page calls the newest week
+    "this week" only during it), so its responses change when a new ISO week begins, in the
+    site's time zone, as well as with the content.
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or may_preview(request):
             return http_cache.private(view(request, *args, **kwargs))
         state = state_for(request)
-        name = fingerprint(state, translation.get_language())
+        last_modified = state.last_modified
+        week = None
+        if weekly:
+            week = IsoWeek.of(timezone.localdate())
+            week_began = datetime.combine(week.start, time(), timezone.get_current_timezone())
+            last_modified = max(last_modified, week_began)
+        name = fingerprint(state, translation.get_language(), week)
         etag = f'"{name}"'
-        last_modified = int(state.last_modified.timestamp())
+        last_modified = int(last_modified.timestamp())
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is None:
             response = _cached_response(request, name, view, args, kwargs)

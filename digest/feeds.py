@@ -293,11 +293,11 @@ class WeeksFeed(WeekEntries, SiteFeed):
 
     def items(self):
         posts = visible_posts().in_reading_order()
-        return (
-            Week.objects.published()
-            .newest_first()
-            .prefetch_related(Prefetch("posts", posts, to_attr="visible_posts"))[:LATEST_WEEKS]
-        )
+        # In the order of their publication, like their dates: a week of 2021 imported in 2026
+        # is dated (and placed) in 2021, and a week published late comes as news.
+        return Week.objects.latest_published().prefetch_related(
+            Prefetch("posts", posts, to_attr="visible_posts")
+        )[:LATEST_WEEKS]
 
 
 class PostsFeed(PostEntries, SiteFeed):

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
+from django.db.models.functions import Greatest
 from django.urls import reverse
 
 from archive.models import Post, Week
@@ -37,24 +38,32 @@ class PageSitemap(SiteSitemap):
 
 
 class UpdatedSitemap(SiteSitemap):
-    """Rows with an `updated` time: the index asks the database for the newest instead of
-    loading every row, which Django's default does."""
+    """A page changes when its row is edited and when it is published (at its own time: an
+    imported round-up of 2021 is dated 2021, not when it was imported). The index asks the
+    database for the newest instead of loading every row, which Django's default does."""
 
     def lastmod(self, item):
-        return item.updated
+        return item.modified
 
     def get_latest_lastmod(self):
-        return self.items().aggregate(latest=Max("updated"))["latest"]
+        return self.items().aggregate(latest=Max("modified"))["latest"]
 
 
 class WeekSitemap(UpdatedSitemap):
     def items(self):
-        return Week.objects.published().newest_first().only("year", "number", "updated")
+        return (
+            Week.objects.published()
+            .newest_first()
+            .only("year", "number")
+            .annotate(modified=Greatest("updated", "published_at"))
+        )
 
 
 class PostSitemap(UpdatedSitemap):
     def items(self):
-        return Post.objects.published().newest_first().only("slug", "updated")
+        # A post published before its week is seen from the week's publication.
+        modified = Greatest("updated", "published_at", "week__published_at")
+        return Post.objects.published().newest_first().only("slug").annotate(modified=modified)
 
 
 class TopicSitemap(SiteSitemap):

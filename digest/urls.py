@@ -13,7 +13,7 @@ app_name = "digest"
 # 304s for browsers and feed readers that kept a copy (digest/caching.py); staff previews
 # bypass it.
 urlpatterns = [
-    path("", cached_until_changed(views.HomeView.as_view()), name="home"),
+    path("", cached_until_changed(views.HomeView.as_view(), weekly=True), name="home"),
     path("weeks/", cached_until_changed(views.ArchiveView.as_view()), name="archive"),
     path(
         "weeks/<year:year>/", cached_until_changed(views.ArchiveView.as_view()), name="archive_year"

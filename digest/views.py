@@ -4,12 +4,14 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from archive.export import week_markdown
 from archive.models import Post, Week
+from archive.weeks import IsoWeek
 from digest import http_cache
 from digest.addresses import at_address
 from digest.caching import may_preview
@@ -46,6 +48,9 @@ class PreviewMixin:
 
 
 class HomeView(TemplateView):
+    """The newest week, called "this week" only while it is the current ISO week (the page's
+    cache turns with the week: digest/urls.py); then the earlier weeks and the topics."""
+
     template_name = "digest/home.html"
 
     def get_context_data(self, **kwargs):
@@ -55,6 +60,7 @@ class HomeView(TemplateView):
         topics = published_topics(self.request).order_by("-post_count", "name")
         return super().get_context_data(
             week=week,
+            is_this_week=week is not None and week.iso_week == IsoWeek.of(timezone.localdate()),
             posts=posts,
             earlier_weeks=weeks.with_published_post_count()[1 : EARLIER_WEEKS_ON_HOME + 1],
             topics=topics[:TOPICS_ON_HOME],

@@ -86,12 +86,24 @@ def make_busy_week(year, number, posts, title_prefix, topic):
 
 
 def make_published_years(first, last):
-    """Every ISO week from `first` to `last` published, without posts, in one insert."""
+    """Every ISO week from `first` to `last` published, each with one published post (readers
+    see no week without one), in two inserts."""
     published_at = timezone.now() - timedelta(days=1)
-    Week.objects.bulk_create(
+    weeks = Week.objects.bulk_create(
         Week(year=year, number=number, status=Status.PUBLISHED, published_at=published_at)
         for year in range(first, last + 1)
         for number in range(1, date(year, 12, 28).isocalendar().week + 1)
+    )
+    Post.objects.bulk_create(
+        Post(
+            title=f"{week.iso_label} post",
+            slug=f"{week.iso_label.lower()}-post",
+            posted_on=week.start,
+            week=week,
+            status=Status.PUBLISHED,
+            published_at=published_at,
+        )
+        for week in weeks
     )
 
 

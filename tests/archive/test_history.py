@@ -92,11 +92,11 @@ def test_only_rows_whose_status_changes_are_recorded():
 def test_a_week_published_with_its_posts_records_each():
     curator = signed_in("curator")
     week = make_week()
-    posts = [make_post(week=week), make_post(week=week, published=True)]
+    posts = [make_post(week=week, summary="요약"), make_post(week=week, published=True)]
 
     curator.post(
         reverse("admin:archive_week_changelist"),
-        {"action": "publish_with_posts", "_selected_action": [week.pk]},
+        {"action": "publish_with_posts", "_selected_action": [week.pk], "confirmed": "yes"},
     )
 
     assert history(curator, week) == [("curator", "Published.")]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from archive import versioning
 from archive.models import ContentVersion, Link, Post, PostLink, PostTopic, Topic, Week
-from archive.services import move_posts_to_week
+from archive.services import move_posts_to_week, publish_week
 from archive.weeks import IsoWeek
 from tests.factories import make_post, make_user, make_week
 
@@ -40,7 +40,9 @@ def test_reading_the_state_of_a_database_never_written_writes_nothing(
 
 
 def a_post():
-    post = make_post(topics=["NLP"], links=["https://example.com/a"], curator=make_user("c"))
+    post = make_post(
+        topics=["NLP"], links=["https://example.com/a"], curator=make_user("c"), summary="요약"
+    )
     return post
 
 
@@ -53,7 +55,7 @@ WRITES = {
     "week update": lambda post: Week.objects.update(title="x"),
     "week bulk_update": lambda post: Week.objects.bulk_update([post.week], ["title"]),
     "week bulk_create": lambda post: Week.objects.bulk_create([Week(year=2030, number=1)]),
-    "week publish": lambda post: Week.objects.all().publish(),
+    "week publish": lambda post: publish_week(post.week),
     "week unpublish": lambda post: Week.objects.all().unpublish(),
     # Posts
     "post save": lambda post: post.save(),

@@ -80,18 +80,25 @@ def test_the_inline_shows_title_and_status_and_adds_or_deletes_nothing(curator_c
 
 
 def test_publish_actions(curator_client, draft_week):
-    def run(action):
+    """Each publish action shows what goes out, then publishes once confirmed
+    (tests/archive/test_admin_publishing.py has the details)."""
+    Post.objects.filter(title="first").update(status=Status.PUBLISHED, summary="요약")
+    Post.objects.filter(title="second").update(summary="요약")
+
+    def run(action, **confirmed):
         return curator_client.post(
-            CHANGELIST_URL, {"action": action, "_selected_action": [draft_week.pk]}
+            CHANGELIST_URL, {"action": action, "_selected_action": [draft_week.pk], **confirmed}
         )
 
-    assert run("publish").status_code == 302
+    assert run("publish").status_code == 200  # the confirmation page
+    assert Week.objects.get().status == Status.DRAFT
+    assert run("publish", confirmed="yes").status_code == 302
     draft_week.refresh_from_db()
     assert draft_week.is_published
-    assert not Post.objects.published().exists()
+    assert list(Post.objects.published().values_list("title", flat=True)) == ["first"]
 
-    assert run("publish_with_posts").status_code == 302
-    assert Post.objects.published().count() == 3
+    assert run("publish_with_posts", confirmed="yes").status_code == 302
+    assert Post.objects.published().count() == 2  # "third" has no summary
 
     assert run("unpublish").status_code == 302
     draft_week.refresh_from_db()

@@ -13,7 +13,7 @@ import pytest
 from django.db import transaction
 
 from archive.models import Link, Post, Status
-from archive.services import move_posts_to_week
+from archive.services import move_posts_to_week, publish_week
 from archive.weeks import IsoWeek
 from digest import purge
 from tests.factories import make_link, make_post, make_user, make_week
@@ -65,6 +65,7 @@ def purged(front_cache, settings, django_capture_on_commit_callbacks):
 @pytest.fixture
 def weeks(db):
     before = make_week(number=4, published=True)
+    make_post("지난주 글", week=before, published=True)  # readers see no week without a post
     week = make_week(number=5, published=True)
     first = make_post(
         "첫 글", week=week, published=True, topics=["NLP"], links=["https://a.example/"]
@@ -99,6 +100,7 @@ def test_editing_a_post_in_the_admin_purges_the_same(purged, weeks, curator_clie
 
 def test_moving_a_post_purges_the_week_it_leaves_and_the_one_it_joins(purged, weeks):
     before, week, first, _draft = weeks
+    make_post("남는 글", week=week, published=True)  # a published week keeps a readable post
 
     keys = purged(lambda: move_posts_to_week(Post.objects.filter(pk=first.pk), IsoWeek(2021, 4)))
 
@@ -118,10 +120,11 @@ def test_changing_a_posts_week_in_a_form_purges_both_weeks(purged, weeks):
 def test_publishing_a_week_purges_it_and_the_weeks_that_now_link_to_it(purged, weeks):
     before, week, _first, _draft = weeks
     after = make_week(number=6, published=True)
+    make_post("다음 주 글", week=after, published=True)
     week.status = Status.DRAFT
     week.save()
 
-    keys = purged(lambda: type(week).objects.filter(pk=week.pk).publish())
+    keys = purged(lambda: publish_week(week))
 
     assert keys == {
         f"week-{week.pk}",

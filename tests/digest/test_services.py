@@ -3,44 +3,45 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from archive.models import Post, Status, Week
-from archive.services import move_posts_to_week, publish_with_posts
+from archive.models import Post, Status
+from archive.services import move_posts_to_week, publish_week
 from archive.weeks import IsoWeek
 from tests.factories import make_post, make_week
 
 pytestmark = pytest.mark.django_db
 
 
-def test_publish_with_posts_publishes_the_weeks_and_every_post_in_them():
+def test_publish_week_publishes_the_week_and_its_posts_and_no_other():
     week = make_week(2021, 5)
     other = make_week(2021, 6)
-    make_post(week=week)
-    make_post(week=week)
-    untouched = make_post(week=other)
+    make_post(week=week, summary="요약")
+    make_post(week=week, summary="요약")
+    untouched = make_post(week=other, summary="요약")
 
-    assert publish_with_posts(Week.objects.filter(status=Status.DRAFT, number=5)) == (1, 2)
+    publish_week(week)
 
     assert list(Post.objects.published()) == list(week.posts.all())
     untouched.refresh_from_db()
     assert untouched.status == Status.DRAFT
 
 
-def test_publishing_keeps_the_first_publication_time_and_schedules():
+def test_publishing_posts_keeps_their_first_publication_time_and_schedules():
+    week = make_week(2021, 5, published=True)
     earlier = timezone.now() - timedelta(days=3)
     later = timezone.now() + timedelta(days=1)
-    make_week(2021, 5, published_at=earlier)
-    make_week(2021, 6, published_at=later)
-    make_week(2021, 7)
+    make_post("earlier", week=week, published_at=earlier)
+    make_post("later", week=week, published_at=later)
+    make_post("now", week=week)
 
-    Week.objects.publish()
+    Post.objects.publish()
 
-    times = dict(Week.objects.values_list("number", "published_at"))
-    assert times[5] == earlier and times[6] == later and times[7] is not None
-    assert sorted(Week.objects.published().values_list("number", flat=True)) == [5, 7]
+    times = dict(Post.objects.values_list("title", "published_at"))
+    assert times["earlier"] == earlier and times["later"] == later and times["now"] is not None
+    assert sorted(Post.objects.published().values_list("title", flat=True)) == ["earlier", "now"]
 
-    Week.objects.unpublish()
-    assert not Week.objects.published().exists()
-    assert Week.objects.get(number=5).published_at == earlier
+    Post.objects.unpublish()
+    assert not Post.objects.published().exists()
+    assert Post.objects.get(title="earlier").published_at == earlier
 
 
 def test_moving_appends_in_order_and_leaves_posts_already_there():
@@ -64,7 +65,7 @@ def test_moving_appends_in_order_and_leaves_posts_already_there():
 
 
 def test_moving_to_a_new_week_creates_it_as_a_draft():
-    post = make_post(week=make_week(2021, 5, published=True), published=True)
+    post = make_post(week=make_week(2021, 5))
 
     week, moved = move_posts_to_week(Post.objects.filter(pk=post.pk), IsoWeek(2020, 53))
 

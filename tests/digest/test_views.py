@@ -304,7 +304,7 @@ def test_the_canonical_url_comes_from_site_url_not_the_host_asked(client, round_
 
 
 def test_a_week_description_is_its_intro_as_plain_text(client, db):
-    make_week(published=True, intro="**굵게** 쓴 머리말 & 기호")
+    make_post(week=make_week(published=True, intro="**굵게** 쓴 머리말 & 기호"), published=True)
 
     page = parse(client.get("/2021/w05/"))
 

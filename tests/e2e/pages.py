@@ -28,6 +28,8 @@ CURATOR_PAGES = {
         )
     ),
     "admin link page": lambda site: f"/admin/archive/link/{site.post.links.first().pk}/change/",
+    # What publishing the week sends out, before it does (archive/services.py).
+    "admin week publishing": lambda site: f"/admin/archive/week/{site.week.pk}/publish/",
 }
 
 DESKTOP = {"width": 1280, "height": 800}

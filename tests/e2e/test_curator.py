@@ -30,6 +30,7 @@ THREADS = [
 ]
 CLEAN_SOURCE = "https://www.facebook.com/groups/TensorFlowKR/permalink/101/"
 INTRO = "이번 주는 평가와 생성 모델 이야기입니다."
+SECOND_SUMMARY = "확산 모델의 원리를 한국어로 차근차근 풀어 쓴 글입니다."
 
 
 class CountedSteps:
@@ -84,7 +85,9 @@ def test_two_posts_from_bookmarklet_to_public_week_and_feed(new_context, site, c
     steps.click(page.get_by_role("button", name="Save", exact=True))
     expect(page.locator(".messagelist .success")).to_have_count(1)
 
+    # Nothing was selected on the second thread: the curator writes its summary.
     steps.open(bookmarklet_path(THREADS[1]))
+    steps.fill(page.get_by_label("Summary"), SECOND_SUMMARY)
     steps.click(page.get_by_role("button", name="Save", exact=True))
     expect(page.locator(".messagelist .success")).to_have_count(1)
 
@@ -95,16 +98,17 @@ def test_two_posts_from_bookmarklet_to_public_week_and_feed(new_context, site, c
     expect(rows.locator("td.field-title")).to_have_text([t["title"] for t in THREADS])
     steps.fill(rows.filter(has_text=THREADS[0]["title"]).get_by_label("Position"), "2")
     steps.fill(page.get_by_label("Intro"), INTRO)
+    steps.choose(page.get_by_label("Status"), "published")
     steps.click(page.get_by_role("button", name="Save", exact=True))
 
-    this_week = page.locator("#result_list tr", has_text=week.iso_label)
-    steps.click(this_week.locator("input.action-select"))
-    steps.choose(page.locator("select[name=action]"), "publish_with_posts")
-    steps.click(page.get_by_role("button", name="Go"))
+    # Before anything goes out, the admin shows what will: both posts, and the feeds.
+    expect(page.locator(".publication ol.going-out li")).to_have_count(2)
+    expect(page.locator(".publication ul.feeds")).to_contain_text("평가")
+    steps.click(page.get_by_role("button", name="Yes, publish"))
     expect(page.locator(".messagelist .success")).to_have_count(1)
 
     # Readers see the week in the new order, with the intro, the topics and a clean source.
-    steps.click(this_week.get_by_role("link", name="View"))
+    steps.click(page.locator(".object-tools").get_by_role("link", name="View on site"))
     expect(page).to_have_url(re.compile(f"/{week.year}/w{week.number:02d}/$"))
     expect(page.locator(".week-intro")).to_have_text(INTRO)
     expect(page.locator(".posts .post-title")).to_have_text(

@@ -2,7 +2,7 @@ import argparse
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils import timezone, translation
 
 from archive.content import ContentError
@@ -39,6 +39,7 @@ class Command(BaseCommand):
             "--publish", action="store_true", help="Publish the weeks and their posts."
         )
 
+    @no_translations  # its report is in English, the publishing service's reasons too
     def handle(self, *, files, week, dry_run, publish, **options):
         if week and len(files) > 1:
             raise CommandError("--week names the week of one file; import such files one by one.")
@@ -70,6 +71,11 @@ class Command(BaseCommand):
                 f"{report.links_created} new links"
             )
         )
+        if report.publication:  # --publish: the round-up's posts that could not go out
+            titles = {post.title for post in report.posts}
+            for post, reason in report.publication.staying:
+                if post.title in titles:
+                    self.stdout.write(self.style.WARNING(f"  ! {post.title}: stays {reason}"))
         if not dry_run:
             self.stdout.write(self.publication(Week.objects.at(week).get()))
 
