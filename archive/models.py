@@ -40,6 +40,7 @@ from archive.normalize import (
     domain_of,
     normalize_url,
 )
+from archive.reading import reading_seconds, split_summary
 from archive.rendering import render_markdown
 from archive.search import matching_posts
 from archive.signals import bulk_content_written
@@ -111,20 +112,9 @@ class CuratedQuerySet(ContentQuerySet):
         return self.update(status=Status.DRAFT, updated=timezone.now())
 
 
-class Curated(models.Model):
-    """Something a curator writes in Markdown and publishes: a post or a week."""
-
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
-    published_at = models.DateTimeField(
-        _("published at"),
-        null=True,
-        blank=True,
-        help_text=_("Set when first published; a time in the future schedules it."),
-    )
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    updated = models.DateTimeField(_("updated"), auto_now=True)
+class RendersMarkdown(models.Model):
+    """A model a curator writes in Markdown: each Markdown field is rendered to its HTML field
+    whenever the row is saved, in bulk too (`prepare_to_save`), never per request."""
 
     # Pairs of (Markdown field, rendered HTML field), rendered on every save.
     markdown_fields: tuple[tuple[str, str], ...] = ()
@@ -136,21 +126,21 @@ class Curated(models.Model):
         self.prepare_to_save()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "published_at", "updated"} | {
-                field for pair in self.markdown_fields for field in pair
-            }
+            kwargs["update_fields"] = {*update_fields, *self.derived_fields()}
         super().save(*args, **kwargs)
+
+    def derived_fields(self):
+        """The fields `prepare_to_save` may change, saved with any field the caller names."""
+        return {field for pair in self.markdown_fields for field in pair}
 
     def prepare_to_save(self, render=render_markdown):
         """Everything saving derives from the curator's input, also for rows written in bulk:
         the addresses in each Markdown field in their normal form (`archive.markdown_urls`),
-        its HTML, and the time of a first publication."""
+        and its HTML."""
         for source, target in self.markdown_fields:
             text = normalize_markdown_urls(getattr(self, source))
             setattr(self, source, text)
             setattr(self, target, render(text))
-        if self.status == Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
 
     def clean_fields(self, exclude=None):
         """Field validation, and Markdown that would take too long to render is refused."""
@@ -167,6 +157,41 @@ class Curated(models.Model):
                 errors[source] = [ValidationError(problem, code="too_complex")]
         if errors:
             raise ValidationError(errors)
+
+
+class Curated(RendersMarkdown):
+    """Something a curator writes in Markdown and publishes: a post or a week."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when first published; a time in the future schedules it."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    # How long reading the curator's text takes, in seconds (archive/reading.py), from the
+    # rendered HTML at save: a week page shows its reading time without reading its text.
+    reading_seconds = models.PositiveIntegerField(_("reading time"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def derived_fields(self):
+        return {*super().derived_fields(), "published_at", "updated", "reading_seconds"}
+
+    def prepare_to_save(self, render=render_markdown):
+        """The Markdown rendered, the reading time counted from it, and the time of a first
+        publication stamped."""
+        super().prepare_to_save(render=render)
+        self.reading_seconds = reading_seconds(
+            *(getattr(self, target) for _source, target in self.markdown_fields)
+        )
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     @property
     def is_published(self):
@@ -726,6 +751,10 @@ class Post(KeepsFormerSlugs, Curated):
     posted_on = models.DateField(_("posted on"), help_text=_("When the original was posted."))
     summary = markdown_field(_("summary"))
     summary_html = models.TextField(editable=False, blank=True)
+    # A long summary split in two at save (archive/reading.py): the lead a week page shows, and
+    # the rest it folds away; the rest is empty when the summary is shown whole.
+    summary_lead_html = models.TextField(editable=False, blank=True)
+    summary_more_html = models.TextField(editable=False, blank=True)
     commentary = markdown_field(_("commentary"), _("The curator's own comment, in Markdown."))
     commentary_html = models.TextField(editable=False, blank=True)
     topics = TaggableManager(
@@ -786,6 +815,13 @@ class Post(KeepsFormerSlugs, Curated):
 
     def get_absolute_url(self):
         return reverse("digest:post", kwargs={"slug": self.slug})
+
+    def derived_fields(self):
+        return {*super().derived_fields(), "summary_lead_html", "summary_more_html"}
+
+    def prepare_to_save(self, render=render_markdown):
+        super().prepare_to_save(render=render)
+        self.summary_lead_html, self.summary_more_html = split_summary(self.summary_html)
 
     def base_slug(self):
         return slugify(self.title, allow_unicode=True)[: SLUG_MAX_LENGTH - 10].strip("-") or "post"
@@ -885,3 +921,58 @@ class TopicCount(models.Model):
 
     def __str__(self):
         return f"{self.topic_id}: {self.post_count}"
+
+
+class AboutPageQuerySet(models.QuerySet):
+    def current(self):
+        """The about page as the curators wrote it, or an empty one (not saved: reading the
+        page never writes) until they do."""
+        return self.filter(pk=AboutPage.ONLY).first() or AboutPage()
+
+
+class AboutPage(RendersMarkdown):
+    """What the site is and which community it keeps the weeks of, for the about page; one row,
+    edited in the admin."""
+
+    ONLY = 1
+
+    community_name = models.CharField(
+        _("community name"), max_length=100, blank=True, help_text=_("E.g. “TensorflowKR”.")
+    )
+    community_url = models.URLField(
+        _("community link"),
+        max_length=MAX_URL_LENGTH,
+        blank=True,
+        help_text=_("Where readers find the community, e.g. its group page."),
+    )
+    text = markdown_field(_("text (Korean)"))
+    text_html = models.TextField(editable=False, blank=True)
+    text_en = markdown_field(
+        _("text (English)"), _("Markdown, for the English pages; leave empty to show the Korean.")
+    )
+    text_en_html = models.TextField(editable=False, blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AboutPageQuerySet.as_manager()
+
+    markdown_fields = (("text", "text_html"), ("text_en", "text_en_html"))
+
+    class Meta:
+        verbose_name = _("about page")
+        verbose_name_plural = _("about page")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="one_about_page")]
+
+    def __str__(self):
+        return str(_("About page"))
+
+    def save(self, *args, **kwargs):
+        self.pk = self.ONLY
+        super().save(*args, **kwargs)
+
+    @property
+    def reader_text(self):
+        """(rendered text, its language) for the reader's language: the English text on the
+        English pages when there is one, else the Korean."""
+        if self.text_en_html and not reader_language_is_korean():
+            return self.text_en_html, "en"
+        return self.text_html, "ko"

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from archive.models import (
+    AboutPage,
     ContentVersion,
     CuratedQuerySet,
     Link,
@@ -51,6 +52,7 @@ VERSION_TABLE = ContentVersion._meta.db_table
 # Former slugs (PostSlug, TopicSlug) are not shown: they are written with a change of a post's or
 # topic's slug, which bumps the version itself, and the redirects they give are never cached.
 VERSIONED = {
+    AboutPage: None,
     Week: None,
     Post: None,
     Link: None,

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from archive import versioning
-from archive.models import ContentVersion, Link, Post, PostLink, PostTopic, Topic, Week
+from archive.models import AboutPage, ContentVersion, Link, Post, PostLink, PostTopic, Topic, Week
 from archive.services import move_posts_to_week, publish_week
 from archive.weeks import IsoWeek
 from tests.factories import make_post, make_user, make_week
@@ -91,6 +91,8 @@ WRITES = {
     "post's topics set": lambda post: post.topics.set(["vision"]),
     "post's topics clear": lambda post: post.topics.clear(),
     "post topic update": lambda post: PostTopic.objects.update(tag=Topic.objects.create(name="z")),
+    # The about page
+    "about page saved": lambda post: AboutPage(text="소개").save(),
     # A curator's name, shown in feeds
     "curator renamed": lambda post: post.curator.save(),
     "curator renamed in bulk": lambda post: get_user_model().objects.update(first_name="Ji"),
@@ -117,7 +119,7 @@ def test_every_write_to_what_readers_see_bumps_the_version(write):
 
 def test_every_model_readers_see_is_versioned():
     """The list above covers them all: a model readers see is one the triggers watch."""
-    written = {Week, Post, Link, PostLink, PostTopic, Topic, get_user_model()}
+    written = {AboutPage, Week, Post, Link, PostLink, PostTopic, Topic, get_user_model()}
     assert set(versioning.VERSIONED) == written
 
 
