@@ -31,6 +31,7 @@ from archive.capture import (
 )
 from archive.export import week_markdown
 from archive.forms import (
+    AboutPageAdminForm,
     LabelledSplitDateTime,
     LinkAdminForm,
     MoveToWeekForm,
@@ -41,7 +42,7 @@ from archive.forms import (
     WeekAdminForm,
 )
 from archive.history import record_status_change
-from archive.models import Link, Post, PostLink, Status, Topic, Week
+from archive.models import AboutPage, Link, Post, PostLink, Status, Topic, Week
 from archive.normalize import InvalidURL, LinkKind, normalize_url
 from archive.services import (
     PublishingRefused,
@@ -687,6 +688,31 @@ class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
 
 
 # Django's own user and group lists answer tampered action ids the same way.
+@admin.register(AboutPage)
+class AboutPageAdmin(admin.ModelAdmin):
+    """The one about page: its list leads straight to it (or to writing it, the first time),
+    and it is never deleted."""
+
+    form = AboutPageAdminForm
+    fieldsets = [
+        (_("Community"), {"fields": ["community_name", "community_url"]}),
+        (_("Text"), {"fields": ["text", "text_en", "version"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not AboutPage.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if AboutPage.objects.exists():
+            url = reverse("admin:archive_aboutpage_change", args=[AboutPage.ONLY])
+        else:
+            url = reverse("admin:archive_aboutpage_add")
+        return HttpResponseRedirect(url)
+
+
 admin.site.unregister(get_user_model())
 admin.site.unregister(Group)
 

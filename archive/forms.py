@@ -17,7 +17,7 @@ from archive.capture import (
     normalized_urls,
     posts_featuring,
 )
-from archive.models import Link, Post, PostLink, Status, Topic, Week
+from archive.models import AboutPage, Link, Post, PostLink, Status, Topic, Week
 from archive.normalize import InvalidURL, normalize_url
 from archive.services import plan_publication, weeks_left_empty
 from archive.weeks import IsoWeek
@@ -402,3 +402,9 @@ class WeekAdminForm(EditConflictForm):
             if problem:
                 self.add_error("status", problem)
         return cleaned_data
+
+
+class AboutPageAdminForm(EditConflictForm):
+    class Meta:
+        model = AboutPage
+        fields = ["community_name", "community_url", "text", "text_en"]

@@ -969,6 +969,9 @@ class AboutPage(RendersMarkdown):
         self.pk = self.ONLY
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("digest:about")
+
     @property
     def reader_text(self):
         """(rendered text, its language) for the reader's language: the English text on the

@@ -49,22 +49,23 @@ class _TopLevelBlocks(HTMLParser):
 
     def __init__(self, fragment):
         super().__init__(convert_charrefs=False)
+        # HTMLParser counts lines by "\n" alone.
         self.line_starts = [0]
-        for line in fragment.splitlines(keepends=True):
-            self.line_starts.append(self.line_starts[-1] + len(line))
+        for line in fragment.split("\n"):
+            self.line_starts.append(self.line_starts[-1] + len(line) + 1)
         self.depth = 0
         self.blocks = []  # (tag, end offset)
         self.feed(fragment)
         self.close()
 
-    def offset(self):
+    def position(self):
         line, column = self.getpos()
         return self.line_starts[line - 1] + column
 
     def handle_starttag(self, tag, attrs):
         if tag in VOID_ELEMENTS:
             if self.depth == 0:
-                self.blocks.append((tag, self.offset() + len(self.get_starttag_text())))
+                self.blocks.append((tag, self.position() + len(self.get_starttag_text())))
             return
         if self.depth == 0:
             self.opening = tag
@@ -75,7 +76,7 @@ class _TopLevelBlocks(HTMLParser):
             return
         self.depth -= 1
         if self.depth == 0:
-            end = self.offset() + len(f"</{tag}>")
+            end = self.position() + len(f"</{tag}>")
             self.blocks.append((self.opening, end))
 
 

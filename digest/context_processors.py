@@ -3,6 +3,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language_info
 
 from digest.languages import address_in
+from digest.structured_data import SHARE_IMAGE_SIZE, share_image_url
 
 
 def site(request):
@@ -15,6 +16,12 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "canonical_url": settings.SITE_URL + path,
+        # The picture a shared link's preview card shows (templates/includes/meta.html).
+        "share_image": {
+            "url": share_image_url(),
+            "width": SHARE_IMAGE_SIZE[0],
+            "height": SHARE_IMAGE_SIZE[1],
+        },
         "translations": [
             {
                 "code": code,

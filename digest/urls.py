@@ -37,6 +37,7 @@ urlpatterns = [
         cached_until_changed(redirect_moved(views.TopicView.as_view())),
         name="topic",
     ),
+    path("about/", cached_until_changed(views.AboutView.as_view()), name="about"),
     path("search/", cached_until_changed(views.SearchView.as_view()), name="search"),
     # Feeds: polled every few minutes.
     path("feed/", cached_until_changed(feeds.WeeksFeed()), name="feed"),

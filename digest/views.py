@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -10,19 +11,39 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from archive.export import week_markdown
-from archive.models import Post, Week
+from archive.models import AboutPage, Post, Week
+from archive.reading import reading_minutes
 from archive.weeks import IsoWeek
 from digest import http_cache
 from digest.addresses import at_address
 from digest.caching import may_preview
 from digest.forms import SearchForm
 from digest.languages import address_in
+from digest.structured_data import post_data, week_data
 from digest.topics import published_topics, topic_index
 
 POSTS_PER_PAGE = 20
 EARLIER_WEEKS_ON_HOME = 8
 TOPICS_ON_HOME = 24
 TOP_TOPICS_PER_WEEK = 3
+
+
+@dataclass(frozen=True)
+class WeekOverview:
+    """What a week page's contents list says about the week: how many posts it shows and how
+    long the week takes to read, counted from the posts the page shows."""
+
+    post_count: int
+    reading_seconds: int
+
+    @classmethod
+    def of(cls, week, posts):
+        seconds = week.reading_seconds + sum(post.reading_seconds for post in posts)
+        return cls(post_count=len(posts), reading_seconds=seconds)
+
+    @property
+    def reading_minutes(self):
+        return reading_minutes(self.reading_seconds)
 
 
 class PreviewMixin:
@@ -56,12 +77,13 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         weeks = Week.objects.published().newest_first()
         week = weeks.first()
-        posts = week.posts.published().in_reading_order().for_display() if week else ()
+        posts = list(week.posts.published().in_reading_order().for_display()) if week else []
         topics = published_topics(self.request).order_by("-post_count", "name")
         return super().get_context_data(
             week=week,
             is_this_week=week is not None and week.iso_week == IsoWeek.of(timezone.localdate()),
             posts=posts,
+            overview=WeekOverview.of(week, posts) if week else None,
             earlier_weeks=weeks.with_published_post_count()[1 : EARLIER_WEEKS_ON_HOME + 1],
             topics=topics[:TOPICS_ON_HOME],
             **kwargs,
@@ -98,8 +120,12 @@ class WeekView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         published = Week.objects.published()
+        posts = list(self.visible(self.object.posts.all()).in_reading_order().for_display())
+        overview = WeekOverview.of(self.object, posts)
         return super().get_context_data(
-            posts=self.visible(self.object.posts.all()).in_reading_order().for_display(),
+            posts=posts,
+            overview=overview,
+            structured_data=week_data(self.object, posts, overview.reading_seconds),
             previous_week=published.before(self.object),
             next_week=published.after(self.object),
             **kwargs,
@@ -118,7 +144,9 @@ class PostView(PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         week = self.object.week
         week_posts = self.visible(week.posts.all()).in_reading_order() if week else ()
-        return super().get_context_data(week_posts=week_posts, **kwargs)
+        return super().get_context_data(
+            week_posts=week_posts, structured_data=post_data(self.object), **kwargs
+        )
 
 
 class TopicListView(TemplateView):
@@ -168,6 +196,15 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=self.form, **kwargs)
+
+
+class AboutView(TemplateView):
+    """What the site is and the community it keeps, as the curators wrote it in the admin."""
+
+    template_name = "digest/about.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(about=AboutPage.objects.current(), **kwargs)
 
 
 def bad_request(request, exception):

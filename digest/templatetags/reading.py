@@ -1,7 +1,10 @@
 import html
+import json
 
 from django import template
-from django.utils.html import strip_tags
+from django.utils.encoding import uri_to_iri
+from django.utils.html import _json_script_escapes, format_html, strip_tags
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -11,3 +14,20 @@ def plain_text(rendered_html):
     """Rendered curator HTML as the plain text a reader would see, for excerpts and meta
     descriptions; the result is escaped again like any text, so `&amp;` shows as `&`."""
     return html.unescape(strip_tags(rendered_html))
+
+
+@register.filter
+def json_ld(data):
+    """Structured data (digest/structured_data.py) as a JSON-LD script element. Escaped as
+    Django's json_script escapes, so no text in it can close the element."""
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(json.dumps(data, ensure_ascii=False).translate(_json_script_escapes)),
+    )
+
+
+@register.filter
+def readable_address(url):
+    """An address as a reader reads it: Korean slugs as Korean rather than percent-encoded. For
+    display only; the link keeps the address as it is."""
+    return uri_to_iri(url)
