@@ -408,3 +408,4 @@ class AboutPageAdminForm(EditConflictForm):
     class Meta:
         model = AboutPage
         fields = ["community_name", "community_url", "text", "text_en"]
+        field_classes = {"community_url": LinkURLField}

@@ -15,6 +15,7 @@ from django.utils import timezone
 from archive.models import Link, Post, Status, Topic
 from digest.feeds import AtomFeed, RssFeed, xml_text
 from tests.factories import make_link, make_post, make_user, make_week
+from tests.html import parse, text
 
 pytestmark = pytest.mark.django_db
 
@@ -659,40 +660,48 @@ def test_every_page_links_to_the_feeds_page(client, week):
     assert reverse("digest:feeds") in [a["href"] for a in page.attrs("a")]
 
 
-def test_the_feeds_page_lists_every_feed_with_a_copyable_address(client, week):
-    response = client.get("/feeds/")
-    page = Elements(response.content.decode())
+def test_the_feeds_page_lists_every_feed_with_a_readable_link_and_a_copy_button(client, week):
+    page = parse(client.get("/feeds/"))
 
-    # The copyable addresses; the header's search and language forms have inputs of their own.
-    inputs = [field for field in page.attrs("input") if field.get("type") == "url"]
-    labelled = {label["for"] for label in page.attrs("label")}
-    assert {field["id"] for field in inputs} <= labelled
-    assert all("readonly" in field for field in inputs)
-    site_urls = [field["value"] for field in inputs]
-    assert site_urls == [
+    rows = page.select(".feeds .feed-address-row")
+    hrefs = [row.select_one("a.feed-address")["href"] for row in rows]
+    assert hrefs == [
         f"{SITE}/feed/",
         f"{SITE}/feed/atom/",
         f"{SITE}/feed.json",
         f"{SITE}/feed/posts/",
         f"{SITE}/feed/posts/atom/",
-    ]
-    topic_urls = page.text_of("code")
-    assert topic_urls == [
         f"{SITE}/topics/nlp/feed/",
         f"{SITE}/topics/nlp/feed/atom/",
         SITE + quote("/topics/자연어처리/feed/"),
         SITE + quote("/topics/자연어처리/feed/atom/"),
     ]
-    for url in [*site_urls, *topic_urls]:
-        path = url.removeprefix(SITE)
+    # Korean slugs read as Korean; the link and the copied address stay valid URIs.
+    shown = [text(row.select_one("a.feed-address")) for row in rows]
+    assert shown[-2:] == [f"{SITE}/topics/자연어처리/feed/", f"{SITE}/topics/자연어처리/feed/atom/"]
+    assert [text(row.select_one(".feed-format")) for row in rows[:3]] == [
+        "RSS",
+        "Atom",
+        "JSON Feed",
+    ]
+    for row, href in zip(rows, hrefs, strict=True):
+        button = row.select_one("button.copy-address")
+        assert button["data-address"] == href
+        assert button["type"] == "button"
+        # Shown by the script; without it the address is plain text to select.
+        assert button.has_attr("hidden")
+    for href in hrefs:
+        path = href.removeprefix(SITE)
         if path != "/feed.json":
             assert fetch(client, path).entries
-    assert [a["href"] for a in page.attrs("a") if a["href"].endswith(".opml")] == [
-        f"{SITE}/feeds.opml"
+    assert [a["href"] for a in page.select("a[href$='.opml']")] == [f"{SITE}/feeds.opml"]
+    # No input boxes that cut addresses off.
+    assert page.select("main input") == []
+    # A strict CSP allows no inline script or style: the copy script is a file of its own.
+    assert [script.attrs for script in page.select("script")] == [
+        {"src": "/static/js/copy-address.js", "defer": ""}
     ]
-    # A strict CSP allows no inline script or style.
-    assert not page.attrs("script") and not page.attrs("style")
-    assert not [attrs for _tag, attrs in page.tags if "style" in attrs or "onclick" in attrs]
+    assert page.select("style, [style], [onclick]") == []
 
 
 def test_the_opml_file_lists_the_weeks_feed_and_the_topic_feeds(client, week):
