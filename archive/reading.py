@@ -27,7 +27,8 @@ VOID_ELEMENTS = {"br", "hr", "img", "wbr"}
 
 
 def plain_text(rendered_html):
-    return html.unescape(strip_tags(rendered_html))
+    """Rendered HTML as the text a reader reads, on one line."""
+    return " ".join(html.unescape(strip_tags(rendered_html)).split())
 
 
 def reading_seconds(*rendered_html):

@@ -24,7 +24,7 @@ def share_image_url():
 
 
 def description(rendered_html):
-    text = " ".join(plain_text(rendered_html).split())
+    text = plain_text(rendered_html)
     return text if len(text) <= DESCRIPTION_LENGTH else text[: DESCRIPTION_LENGTH - 1] + "…"
 
 

@@ -1,10 +1,11 @@
-import html
 import json
 
 from django import template
 from django.utils.encoding import uri_to_iri
-from django.utils.html import _json_script_escapes, format_html, strip_tags
+from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
+
+from archive import reading
 
 register = template.Library()
 
@@ -12,8 +13,9 @@ register = template.Library()
 @register.filter
 def plain_text(rendered_html):
     """Rendered curator HTML as the plain text a reader would see, for excerpts and meta
-    descriptions; the result is escaped again like any text, so `&amp;` shows as `&`."""
-    return html.unescape(strip_tags(rendered_html))
+    descriptions, on one line; the result is escaped again like any text, so `&amp;` shows
+    as `&`."""
+    return reading.plain_text(rendered_html)
 
 
 @register.filter
