@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from archive.models import Post, Topic, Week
+from archive.models import AboutPage, Post, Topic, Week
 from tests.factories import make_post, make_round_up_week, make_week
 from tests.hostile.routes import PLACEHOLDER, routes
 
@@ -60,6 +60,7 @@ def refuse_writes(execute, sql, params, many, context):
 @pytest.fixture
 def site():
     make_round_up_week()
+    AboutPage(community_name="TensorflowKR", text="**소개**", text_en="About").save()
     # Addresses that answer with a redirect (digest/addresses.py).
     renamed = Post.objects.published().last()
     slug, renamed.slug = renamed.slug, "former-slug"
@@ -106,3 +107,4 @@ def test_no_reader_request_writes(client, site, state, cookies):
                 response = method(url)
                 assert response.status_code in {200, 301, 302, 404}, url
     assert len(urls) >= 25
+    assert {"/about/", "/feeds/"} <= set(urls)

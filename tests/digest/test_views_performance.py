@@ -48,6 +48,11 @@ def test_the_week_page_with_50_posts_5_links_and_3_topics_each_stays_under_8_que
     assert len(page.select("ol.posts > li")) == 50
     assert len(page.select("ol.posts ul.links > li")) == 250
     assert len(page.select("ol.posts .chips li")) == 150
+    # The contents list, its topics and reading time come from the same queries.
+    assert len(page.select("nav.week-contents ol.contents-list > li")) == 50
+    assert len(page.select("nav.week-contents .contents-topic")) == 150
+    assert page.select_one("nav.week-contents .reading-time")
+    assert page.select_one("script[type='application/ld+json']")
 
 
 def test_the_week_page_with_5_posts_stays_under_the_same_cap(
@@ -94,6 +99,8 @@ OTHER_PAGE_CAPS = {
     "/weeks/": 4,
     "/weeks/2021/": 4,
     "/topics/": 2,
+    "/about/": 2,
+    "/feeds/": 2,
     "/search/": 2,
     "/sitemap.xml": 6,
     "/sitemap-posts.xml": 3,
