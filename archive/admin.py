@@ -699,18 +699,24 @@ class AboutPageAdmin(admin.ModelAdmin):
         (_("Text"), {"fields": ["text", "text_en", "version"]}),
     ]
 
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not AboutPage.objects.exists()
+    def add_view(self, request, form_url="", extra_context=None):
+        # Once written, there is only the page to change. (Checked here rather than in
+        # has_add_permission, which every admin page's sidebar asks.)
+        if AboutPage.objects.exists():
+            return HttpResponseRedirect(self.page_url())
+        return super().add_view(request, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
     def changelist_view(self, request, extra_context=None):
+        return HttpResponseRedirect(self.page_url())
+
+    def page_url(self):
+        """The about page's form: to change it, or to write it the first time."""
         if AboutPage.objects.exists():
-            url = reverse("admin:archive_aboutpage_change", args=[AboutPage.ONLY])
-        else:
-            url = reverse("admin:archive_aboutpage_add")
-        return HttpResponseRedirect(url)
+            return reverse("admin:archive_aboutpage_change", args=[AboutPage.ONLY])
+        return reverse("admin:archive_aboutpage_add")
 
 
 admin.site.unregister(get_user_model())

@@ -70,7 +70,8 @@ def test_there_is_one_about_page_edited_and_never_deleted(curator_client):
     write_about_page(curator_client, community_name="TensorflowKR")
 
     assert curator_client.get(CHANGELIST_URL)["Location"] == CHANGE_URL
-    assert curator_client.get(ADD_URL).status_code == 403
+    assert curator_client.get(ADD_URL)["Location"] == CHANGE_URL
+    assert curator_client.post(ADD_URL, {"text": "둘째"})["Location"] == CHANGE_URL
     assert curator_client.get(CHANGE_URL.replace("change/", "delete/")).status_code == 403
     response = write_about_page(curator_client, community_name="텐서플로우 코리아")
     assert response.status_code == 302, error_messages(response)

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from archive.models import Link, Post, Topic, Week
+from archive.models import AboutPage, Link, Post, Topic, Week
 from archive.tasks import fetch_link_metadata
 from tests.factories import (
     make_link,
@@ -30,6 +30,7 @@ LOGOUT_URL = reverse("admin:logout")
 def site(db, settings):
     """A row of every model the admin edits, so that every admin URL names a real object."""
     week = make_published_week()
+    AboutPage(community_name="TensorflowKR").save()
     link = make_link("https://example.com/unused")
     someone = make_user("someone", curator=True)
     make_two_factor(someone)  # an authenticator and recovery codes
