@@ -14,6 +14,7 @@ READER_PAGES = {
     "topic": lambda site: f"/topics/{site.topic.slug}/",
     "search": lambda site: "/search/?q=모델",
     "feeds": lambda site: "/feeds/",
+    "about": lambda site: "/about/",
 }
 # Seen logged in as a curator.
 CURATOR_PAGES = {
