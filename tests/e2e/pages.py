@@ -67,10 +67,11 @@ BACKGROUND = """() => {
   return canvas;
 }"""
 
-# The links a reader can see, by their position among all a[href] on the page.
+# The links a reader can see, by their position among all a[href] on the page; not those in
+# the folded part of a closed <details>, which has boxes but is not rendered (checkVisibility).
 VISIBLE_LINKS = """() => [...document.querySelectorAll('a[href]')]
   .map((link, index) => ({index, text: link.textContent.trim(), href: link.href,
-                          shown: link.getClientRects().length > 0}))
+                          shown: link.getClientRects().length > 0 && link.checkVisibility()}))
   .filter((link) => link.shown)"""
 
 # The element holding keyboard focus, and whether the focus is drawn (outline or box-shadow).
@@ -101,7 +102,7 @@ def tab_through(page):
     """Presses Tab from the top of the page until focus leaves it or comes back round; returns
     what held focus after each press."""
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
-    limit = page.evaluate("() => document.querySelectorAll('a, button, input, select, textarea,"
+    limit = page.evaluate("() => document.querySelectorAll('a, button, input, select, textarea, summary,"
                           " [tabindex]').length") + 2  # fmt: skip
     stops = []
     for _press in range(limit):
