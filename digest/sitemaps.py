@@ -31,7 +31,7 @@ class PageSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["digest:home", "digest:archive", "digest:topics"]
+        return ["digest:home", "digest:archive", "digest:topics", "digest:about", "digest:feeds"]
 
     def location(self, item):
         return reverse(item)

@@ -374,6 +374,8 @@ def test_the_sitemap_lists_weeks_posts_and_topics_at_site_url(client, round_up_w
     assert "<lastmod>" in posts
     assert "http://testserver/topics/%EC%9E%90%EC%97%B0%EC%96%B4%EC%B2%98%EB%A6%AC/" in topics
     assert "<loc>http://testserver/weeks/</loc>" in pages
+    assert "<loc>http://testserver/about/</loc>" in pages
+    assert "<loc>http://testserver/en/about/</loc>" in pages
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_search(client, db):
