@@ -2,7 +2,7 @@ import json
 
 from django import template
 from django.utils.encoding import uri_to_iri
-from django.utils.html import _json_script_escapes, format_html
+from django.utils.html import _json_script_escapes, escape, format_html
 from django.utils.safestring import mark_safe
 
 from archive import reading
@@ -30,6 +30,7 @@ def json_ld(data):
 
 @register.filter
 def readable_address(url):
-    """An address as a reader reads it: Korean slugs as Korean rather than percent-encoded. For
-    display only; the link keeps the address as it is."""
-    return uri_to_iri(url)
+    """An address as a reader reads it: Korean slugs as Korean rather than percent-encoded, and
+    a long one wrapping after a slash rather than inside a word. For display only; the link
+    keeps the address as it is."""
+    return mark_safe("/<wbr>".join(escape(part) for part in uri_to_iri(url).split("/")))
