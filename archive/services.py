@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive import history
 from archive.content import ContentError, PostContent, WeekContent
-from archive.models import Link, Post, PostLink, PostTopic, Status, Topic, Week
+from archive.models import AboutPage, Link, Post, PostLink, PostTopic, Status, Topic, Week
 from archive.normalize import normalize_url
 from archive.rendering import render_markdown
 from archive.signals import bulk_content_written
@@ -538,7 +538,7 @@ def restore_backup(path: Path, *, replace=False):
         if any(counts.values()):
             if not replace:
                 raise SiteNotEmpty(counts)
-            for model in (Post, Link, Week, Topic, get_user_model(), Group):
+            for model in (Post, Link, Week, Topic, AboutPage, get_user_model(), Group):
                 model.objects.all().delete()
         call_command("loaddata", str(path.resolve()), verbosity=0)
         return _content_counts()

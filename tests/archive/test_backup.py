@@ -6,14 +6,24 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 
-from archive.models import Link, Post, PostLink, PostSlug, PostTopic, Topic, TopicSlug, Week
+from archive.models import (
+    AboutPage,
+    Link,
+    Post,
+    PostLink,
+    PostSlug,
+    PostTopic,
+    Topic,
+    TopicSlug,
+    Week,
+)
 from tests.factories import make_post, make_published_week, make_user
 
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 User = get_user_model()
-MODELS = (Group, User, Topic, Week, Link, Post, PostLink, PostTopic, PostSlug, TopicSlug)
+MODELS = (Group, User, Topic, Week, Link, Post, PostLink, PostTopic, PostSlug, TopicSlug, AboutPage)
 
 
 def every_row():
@@ -40,6 +50,7 @@ def make_site():
     editors.permissions.add(Permission.objects.get(codename="change_post"))
     curator.user_permissions.add(Permission.objects.get(codename="view_link"))
     week = make_published_week(intro="소개", outro="끝")
+    AboutPage(community_name="TensorflowKR", text="**소개**").save()
     post = make_post(title="큐레이터의 글", week=week, curator=curator, position=7, topics=["비전"])
     call_command("import_digest", str(FIXTURES / "round-up-ko.md"), stdout=io.StringIO())
     # Former addresses move with the site.
@@ -52,7 +63,7 @@ def make_site():
 
 def empty_the_site():
     """The database as `migrate` leaves it: only the Curators group from the data migration."""
-    for model in (Post, Link, Week, Topic, User):
+    for model in (Post, Link, Week, Topic, User, AboutPage):
         model.objects.all().delete()
     Group.objects.exclude(name="Curators").delete()
 
@@ -92,12 +103,25 @@ def test_restore_force_replaces_the_content(tmp_path):
     backup = tmp_path / "site.json"
     call_command("backup", str(backup), stdout=io.StringIO())
     make_post(title="백업 뒤에 쓴 글", topics=["새 주제"])
+    AboutPage.objects.update(community_name="백업 뒤의 이름")
     make_user("newcomer")
     Group.objects.create(name="Newcomers")
 
     call_command("restore", str(backup), "--force", stdout=io.StringIO())
 
     assert every_row() == expected
+
+
+def test_restore_force_replaces_the_about_page_with_the_backups_none(tmp_path):
+    make_site()
+    AboutPage.objects.all().delete()
+    backup = tmp_path / "site.json"
+    call_command("backup", str(backup), stdout=io.StringIO())
+    AboutPage(community_name="다른 사이트").save()
+
+    call_command("restore", str(backup), "--force", stdout=io.StringIO())
+
+    assert not AboutPage.objects.exists()
 
 
 @pytest.mark.parametrize(
