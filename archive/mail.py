@@ -1,0 +1,180 @@
+"""The mails Jugan sends: a week's edition for one subscriber, and the confirmation mail.
+
+A week's mail is rendered once per edition (language and topic choice) by a sender, not once per
+subscriber: only the unsubscribe address differs between two mails of one edition, filled in
+last. The HTML part has its CSS inlined (css-inline), since many mail clients drop <style>; the
+dark-mode rules stay in a <style> (they cannot be inlined) for the clients that read them. No
+image is needed: there is none. Every link is absolute, as a mail has no address of its own.
+"""
+
+import re
+from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+from urllib.parse import quote, urljoin, urlsplit
+
+import css_inline
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from archive.models import Post
+from archive.subscriptions import confirm_token, unsubscribe_token
+
+UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"  # filled per subscriber; never in curated text
+INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+BLOCKS = re.compile(r"\n{3,}")
+
+
+def site_address(path):
+    return urljoin(settings.SITE_URL + "/", path)
+
+
+def absolute_links(html):
+    """Every href made absolute against SITE_URL (curated text links pages of the site by path)."""
+    soup = BeautifulSoup(html, "html.parser")
+    for anchor in soup.find_all("a", href=True):
+        anchor["href"] = site_address(anchor["href"])
+    return str(soup)
+
+
+def html_to_text(html):
+    """Curated HTML as the plain-text part shows it: paragraphs, list items, and each link's
+    address after its words."""
+    soup = BeautifulSoup(html, "html.parser")
+    for anchor in soup.find_all("a", href=True):
+        words, href = anchor.get_text(), site_address(anchor["href"])
+        anchor.replace_with(words if words == href else f"{words} <{href}>")
+    for item in soup.find_all("li"):
+        item.insert(0, "- ")
+    for block in soup.find_all(["p", "li", "blockquote", "pre", "h2", "h3", "h4", "tr", "br"]):
+        block.append("\n")
+    return BLOCKS.sub("\n\n", soup.get_text()).strip()
+
+
+def unsubscribe_address(subscriber):
+    with translation.override(subscriber.language):
+        path = reverse("digest:unsubscribe", kwargs={"token": unsubscribe_token(subscriber)})
+    return site_address(path)
+
+
+def confirm_address(subscriber):
+    with translation.override(subscriber.language):
+        path = reverse("digest:subscribe_confirm", kwargs={"token": confirm_token(subscriber)})
+    return site_address(path)
+
+
+def mail_domain():
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def week_subject(week):
+    """`[Jugan 주간] 2021년 2월 1주차 — title` in Korean, the English label in English; the week's
+    own title only when it has one."""
+    label = week.label
+    title = week.title.strip()
+    return f"[{settings.SITE_NAME}] {label} — {title}" if title else f"[{settings.SITE_NAME}] {label}"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A week's mail for one language and topic choice, the unsubscribe address left open."""
+
+    subject: str
+    text: str
+    html: str
+    posts: int
+
+
+def week_edition(week, language, topic_ids=frozenset()):
+    """The edition, or None when none of the week's published posts is about these topics
+    (no topics: every post)."""
+    posts = week.posts.published().in_reading_order().for_display()
+    if topic_ids:
+        posts = posts.filter(topics__in=topic_ids).distinct()
+    posts = list(posts)
+    if not posts:
+        return None
+    with translation.override(language):
+        items = [
+            {
+                "post": post,
+                "url": site_address(post.get_absolute_url()),
+                "summary_html": absolute_links(post.summary_html),
+                "summary_text": html_to_text(post.summary_html),
+                "commentary_html": absolute_links(post.commentary_html),
+                "commentary_text": html_to_text(post.commentary_html),
+                "links": [
+                    (post_link.label or post_link.link.title or post_link.link.url, post_link.link)
+                    for post_link in post.post_links.all()
+                ],
+            }
+            for post in posts
+        ]
+        context = {
+            "week": week,
+            "week_url": site_address(week.get_absolute_url()),
+            "site_url": site_address(reverse("digest:home")),
+            "site_name": settings.SITE_NAME,
+            "intro_html": absolute_links(week.intro_html),
+            "intro_text": html_to_text(week.intro_html),
+            "outro_html": absolute_links(week.outro_html),
+            "outro_text": html_to_text(week.outro_html),
+            "items": items,
+            "topics_chosen": bool(topic_ids),
+            "unsubscribe_url": UNSUBSCRIBE_URL,
+            "language": language,
+        }
+        subject = week_subject(week)
+        text = render_to_string("email/week.txt", context)
+        html = INLINER.inline(render_to_string("email/week.html", context))
+    return Edition(subject, BLOCKS.sub("\n\n", text).strip() + "\n", html, len(posts))
+
+
+def message_id(week, subscriber):
+    """The same for every attempt at one (week, subscriber) pair: a mail server or client that
+    sees it twice knows it is one mail."""
+    return f"<week-{week.iso_label}.{subscriber.pk}.{subscriber.key[:8]}@{mail_domain()}>"
+
+
+def list_headers(subscriber):
+    """RFC 2369 / RFC 8058: an unsubscribe in one click from the mail client, no page needed."""
+    unsubscribe = unsubscribe_address(subscriber)
+    mailbox = settings.EMAIL_UNSUBSCRIBE_ADDRESS or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    subject = quote(f"unsubscribe {unsubscribe_token(subscriber)}")
+    return {
+        "List-Unsubscribe": f"<{unsubscribe}>, <mailto:{mailbox}?subject={subject}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": formataddr((settings.SITE_NAME, f"weekly.{mail_domain()}")),
+    }
+
+
+def week_message(week, subscriber, edition, connection=None):
+    unsubscribe = unsubscribe_address(subscriber)
+    message = EmailMultiAlternatives(
+        subject=edition.subject,
+        body=edition.text.replace(UNSUBSCRIBE_URL, unsubscribe),
+        to=[subscriber.email],
+        headers={"Message-ID": message_id(week, subscriber), **list_headers(subscriber)},
+        connection=connection,
+    )
+    message.attach_alternative(edition.html.replace(UNSUBSCRIBE_URL, unsubscribe), "text/html")
+    return message
+
+
+def confirmation_message(subscriber):
+    with translation.override(subscriber.language):
+        context = {
+            "confirm_url": confirm_address(subscriber),
+            "site_name": settings.SITE_NAME,
+            "site_url": site_address(reverse("digest:home")),
+            "days": settings.EMAIL_CONFIRM_DAYS,
+        }
+        subject = render_to_string("email/confirm_subject.txt", context).strip()
+        text = render_to_string("email/confirm.txt", context)
+        html = INLINER.inline(render_to_string("email/confirm.html", context))
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[subscriber.email])
+    message.attach_alternative(html, "text/html")
+    return message
