@@ -31,8 +31,9 @@ $(LIGHTHOUSE): benchmarks/node/package.json benchmarks/node/package-lock.json
 	npm ci --prefix benchmarks/node --no-audit --no-fund
 	touch $@
 
-# The laptop setup: DEBUG on, links and the printed login pointing at this very server.
-RUN_ENV := DEBUG=1 SITE_URL=http://$(HOST):$(PORT)
+# The laptop setup: DEBUG on, links and the printed login pointing at this very server, mails
+# printed on the terminal (unless EMAIL_URL says otherwise).
+RUN_ENV := DEBUG=1 SITE_URL=http://$(HOST):$(PORT) EMAIL_URL=$${EMAIL_URL:-console://}
 
 # Background tasks (archive/tasks.py) are run by `manage.py db_worker` processes: TASK_WORKERS of
 # them start before the command that follows this prefix, and stop when it ends, by Ctrl-C or
