@@ -9,6 +9,8 @@ image is needed: there is none. Every link is absolute, as a mail has no address
 
 import re
 from dataclasses import dataclass
+from email.header import Header
+from email.mime.base import MIMEBase
 from email.utils import formataddr, parseaddr
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -26,6 +28,19 @@ from archive.subscriptions import confirm_token, unsubscribe_token
 UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"  # filled per subscriber; never in curated text
 INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 BLOCKS = re.compile(r"\n{3,}")
+
+
+class Mail(EmailMultiAlternatives):
+    """Django folds a long non-ASCII subject as `Subject:` + a newline + encoded words, which
+    parsers read back with a leading space; encoded knowing its header's name, the first
+    encoded word stays on the Subject line."""
+
+    def message(self, **kwargs):
+        message = super().message(**kwargs)
+        del message["Subject"]
+        encoded = Header(str(self.subject), "utf-8", header_name="Subject").encode()
+        MIMEBase.__setitem__(message, "Subject", encoded)  # already encoded: no second pass
+        return message
 
 
 def site_address(path):
@@ -125,7 +140,6 @@ def week_edition(week, language, topic_ids=frozenset()):
             "items": items,
             "topics_chosen": bool(topic_ids),
             "unsubscribe_url": UNSUBSCRIBE_URL,
-            "language": language,
         }
         subject = week_subject(week)
         text = render_to_string("email/week.txt", context)
@@ -153,7 +167,7 @@ def list_headers(subscriber):
 
 def week_message(week, subscriber, edition, connection=None):
     unsubscribe = unsubscribe_address(subscriber)
-    message = EmailMultiAlternatives(
+    message = Mail(
         subject=edition.subject,
         body=edition.text.replace(UNSUBSCRIBE_URL, unsubscribe),
         to=[subscriber.email],
@@ -175,6 +189,6 @@ def confirmation_message(subscriber):
         subject = render_to_string("email/confirm_subject.txt", context).strip()
         text = render_to_string("email/confirm.txt", context)
         html = INLINER.inline(render_to_string("email/confirm.html", context))
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[subscriber.email])
+    message = Mail(subject=subject, body=text, to=[subscriber.email])
     message.attach_alternative(html, "text/html")
     return message
