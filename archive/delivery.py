@@ -14,6 +14,7 @@ are sent by the other send_week task, or by the next "Send".
 """
 
 import logging
+import re
 import smtplib
 from datetime import timedelta
 
@@ -29,6 +30,7 @@ from archive.subscriptions import deactivate
 
 logger = logging.getLogger(__name__)
 
+ADDRESS = re.compile(r"<?[^\s<>]+@[^\s<>]+>?")
 INTERRUPTED = "interrupted while sending: not tried again, so that it can never arrive twice"
 LEFT = "the subscriber left before it was sent"
 NO_POSTS = "none of the week's posts is about the subscriber's topics any more"
@@ -232,8 +234,8 @@ def delivery_summary(week):
     reasons = {}
     failed = deliveries.exclude(error="").values_list("status", "error")
     for status, error in failed.order_by():
-        reasons.setdefault((status, error), 0)
-        reasons[(status, error)] += 1
+        error = ADDRESS.sub("<…>", error)  # servers often name the address they refused
+        reasons[(status, error)] = reasons.get((status, error), 0) + 1
     return {
         "sent": counts.get(DeliveryStatus.SENT, 0),
         "pending": counts.get(DeliveryStatus.PENDING, 0),
