@@ -21,7 +21,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as database, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from archive.mail import week_edition, week_message
@@ -84,29 +83,53 @@ def plan_deliveries(week):
     return len(rows)
 
 
+# One statement claims the next due delivery of a week whose subscriber is still subscribed:
+# the row is `sending` and its id returned, or nothing is. SQLite runs one writer at a time;
+# PostgreSQL's SKIP LOCKED lets concurrent senders each take a different row at once.
+CLAIM = """
+UPDATE {delivery} SET status = %s, claimed_at = %s, attempts = attempts + 1
+WHERE id = (
+    SELECT {delivery}.id FROM {delivery}
+    JOIN {subscriber} ON {subscriber}.id = {delivery}.subscriber_id
+    WHERE {delivery}.week_id = %s AND {delivery}.status = %s AND {delivery}.retry_at <= %s
+    AND {subscriber}.status = %s
+    ORDER BY {delivery}.id LIMIT 1 {lock}
+) AND status = %s
+RETURNING id, subscriber_id, attempts
+"""
+
+
 def claim_next(week_id):
     """The next due delivery of the week, now `sending` and this caller's alone, or None."""
-    while True:
-        with transaction.atomic():
-            due = Delivery.objects.due().filter(week_id=week_id).order_by("pk")
-            if database.features.has_select_for_update_skip_locked:
-                due = due.select_for_update(skip_locked=True, of=("self",))
-            delivery = due.select_related("subscriber").first()
-            if delivery is None:
-                return None
-            claimed = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING).update(
-                status=DeliveryStatus.SENDING,
-                claimed_at=timezone.now(),
-                attempts=F("attempts") + 1,
-            )
-            if not claimed:
-                continue  # another sender took it between our read and our write
-            if not delivery.subscriber.is_active:
-                finish(delivery, DeliveryStatus.FAILED, LEFT)
-                continue
-        delivery.status = DeliveryStatus.SENDING
-        delivery.attempts += 1
-        return delivery
+    lock = "FOR UPDATE SKIP LOCKED" if database.features.has_select_for_update_skip_locked else ""
+    sql = CLAIM.format(
+        delivery=Delivery._meta.db_table, subscriber=Subscriber._meta.db_table, lock=lock
+    )
+    now = timezone.now()
+    pending, sending = DeliveryStatus.PENDING, DeliveryStatus.SENDING
+    with transaction.atomic(), database.cursor() as cursor:
+        cursor.execute(
+            sql, [sending, now, week_id, pending, now, SubscriberStatus.ACTIVE, pending]
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, subscriber_id, attempts = row
+    return Delivery(
+        pk=pk,
+        week_id=week_id,
+        subscriber_id=subscriber_id,
+        status=sending,
+        attempts=attempts,
+        claimed_at=now,
+    )
+
+
+def close_for_those_who_left(week_id):
+    """Deliveries planned for subscribers who left before their turn: never sent."""
+    Delivery.objects.filter(week_id=week_id, status=DeliveryStatus.PENDING).exclude(
+        subscriber__status=SubscriberStatus.ACTIVE
+    ).update(status=DeliveryStatus.FAILED, error=LEFT)
 
 
 def finish(delivery, status, error=""):
@@ -161,9 +184,27 @@ class WeekSender:
         self.week = week
         self.editions = {}
         self.mail = None
+        self.subscribers = {}
+        self.topics = {}  # subscriber id → the topics it chose, for those who chose some
+        for subscriber_id, topic_id in Subscriber.topics.through.objects.filter(
+            subscriber__status=SubscriberStatus.ACTIVE
+        ).values_list("subscriber_id", "topic_id"):
+            self.topics.setdefault(subscriber_id, set()).add(topic_id)
+
+    def subscriber(self, subscriber_id):
+        """Read in thousands at a time: a sender sends to nearly every active subscriber."""
+        if subscriber_id not in self.subscribers:
+            fields = ["pk", "email", "language", "key", "status"]
+            batch = Subscriber.objects.active().filter(pk__gte=subscriber_id).order_by("pk")
+            self.subscribers.update(
+                (subscriber.pk, subscriber) for subscriber in batch.only(*fields)[:2000]
+            )
+            if subscriber_id not in self.subscribers:  # left since it was claimed
+                self.subscribers[subscriber_id] = Subscriber.objects.get(pk=subscriber_id)
+        return self.subscribers.pop(subscriber_id)
 
     def edition_for(self, subscriber):
-        topic_ids = frozenset(subscriber.topics.values_list("pk", flat=True))
+        topic_ids = frozenset(self.topics.get(subscriber.pk, ()))
         key = (subscriber.language, topic_ids)
         if key not in self.editions:
             self.editions[key] = week_edition(self.week, subscriber.language, topic_ids)
@@ -186,7 +227,7 @@ class WeekSender:
 
     def send(self, delivery):
         """Send one claimed delivery and mark how it went; returns its final status."""
-        subscriber = delivery.subscriber
+        subscriber = self.subscriber(delivery.subscriber_id)
         edition = self.edition_for(subscriber)
         if edition is None:
             finish(delivery, DeliveryStatus.FAILED, NO_POSTS)
@@ -223,6 +264,7 @@ class WeekSender:
                 sent += self.send(delivery) == DeliveryStatus.SENT
         finally:
             self.close()
+        close_for_those_who_left(self.week.pk)
         return sent
 
 
