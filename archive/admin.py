@@ -30,6 +30,7 @@ from archive.capture import (
     is_community_thread,
     posts_featuring,
 )
+from archive.delivery import delivery_summary, queue_week_delivery
 from archive.export import week_markdown
 from archive.forms import (
     LabelledSplitDateTime,
@@ -42,7 +43,6 @@ from archive.forms import (
     WeekAdminForm,
 )
 from archive.history import record_status_change
-from archive.delivery import delivery_summary, queue_week_delivery
 from archive.models import Delivery, Link, Post, PostLink, Status, Subscriber, Topic, Week
 from archive.normalize import InvalidURL, LinkKind, normalize_url
 from archive.services import (

@@ -20,7 +20,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import connection as database, transaction
+from django.db import connection as database
+from django.db import transaction
 from django.utils import timezone
 
 from archive.mail import week_edition, week_message
@@ -75,7 +76,7 @@ def plan_deliveries(week):
     now = timezone.now()
     rows = [
         Delivery(week=week, subscriber_id=subscriber_id, retry_at=now)
-        for subscriber_id in Subscriber.objects.active().values_list("pk", flat=True)
+        for subscriber_id in Subscriber.objects.active().order_by("pk").values_list("pk", flat=True)
         if subscriber_id not in already
         and (subscriber_id not in chosen or chosen[subscriber_id] & week_topics)
     ]
@@ -108,9 +109,7 @@ def claim_next(week_id):
     now = timezone.now()
     pending, sending = DeliveryStatus.PENDING, DeliveryStatus.SENDING
     with transaction.atomic(), database.cursor() as cursor:
-        cursor.execute(
-            sql, [sending, now, week_id, pending, now, SubscriberStatus.ACTIVE, pending]
-        )
+        cursor.execute(sql, [sending, now, week_id, pending, now, SubscriberStatus.ACTIVE, pending])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -184,24 +183,11 @@ class WeekSender:
         self.week = week
         self.editions = {}
         self.mail = None
-        self.subscribers = {}
         self.topics = {}  # subscriber id → the topics it chose, for those who chose some
         for subscriber_id, topic_id in Subscriber.topics.through.objects.filter(
             subscriber__status=SubscriberStatus.ACTIVE
         ).values_list("subscriber_id", "topic_id"):
             self.topics.setdefault(subscriber_id, set()).add(topic_id)
-
-    def subscriber(self, subscriber_id):
-        """Read in thousands at a time: a sender sends to nearly every active subscriber."""
-        if subscriber_id not in self.subscribers:
-            fields = ["pk", "email", "language", "key", "status"]
-            batch = Subscriber.objects.active().filter(pk__gte=subscriber_id).order_by("pk")
-            self.subscribers.update(
-                (subscriber.pk, subscriber) for subscriber in batch.only(*fields)[:2000]
-            )
-            if subscriber_id not in self.subscribers:  # left since it was claimed
-                self.subscribers[subscriber_id] = Subscriber.objects.get(pk=subscriber_id)
-        return self.subscribers.pop(subscriber_id)
 
     def edition_for(self, subscriber):
         topic_ids = frozenset(self.topics.get(subscriber.pk, ()))
@@ -227,7 +213,9 @@ class WeekSender:
 
     def send(self, delivery):
         """Send one claimed delivery and mark how it went; returns its final status."""
-        subscriber = self.subscriber(delivery.subscriber_id)
+        subscriber = Subscriber.objects.only("email", "language", "key", "status").get(
+            pk=delivery.subscriber_id
+        )
         edition = self.edition_for(subscriber)
         if edition is None:
             finish(delivery, DeliveryStatus.FAILED, NO_POSTS)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from email.header import Header
 from email.mime.base import MIMEBase
 from email.utils import formataddr, formatdate, parseaddr
+from functools import lru_cache
 from urllib.parse import quote, urljoin, urlsplit
 
 import css_inline
@@ -24,7 +25,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from archive.models import Post
 from archive.subscriptions import confirm_token, unsubscribe_token
 
 UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"  # filled per subscriber; never in curated text
@@ -92,7 +92,9 @@ def week_subject(week):
     own title only when it has one."""
     label = week.label
     title = week.title.strip()
-    return f"[{settings.SITE_NAME}] {label} — {title}" if title else f"[{settings.SITE_NAME}] {label}"
+    return (
+        f"[{settings.SITE_NAME}] {label} — {title}" if title else f"[{settings.SITE_NAME}] {label}"
+    )
 
 
 @dataclass(frozen=True)
@@ -155,9 +157,8 @@ def message_id(week, subscriber):
     return f"<week-{week.iso_label}.{subscriber.pk}.{subscriber.key[:8]}@{mail_domain()}>"
 
 
-def list_headers(subscriber):
+def list_headers(subscriber, unsubscribe):
     """RFC 2369 / RFC 8058: an unsubscribe in one click from the mail client, no page needed."""
-    unsubscribe = unsubscribe_address(subscriber)
     mailbox = settings.EMAIL_UNSUBSCRIBE_ADDRESS or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     subject = quote(f"unsubscribe {unsubscribe_token(subscriber)}")
     return {
@@ -187,6 +188,12 @@ def quoted_printable(text):
     return binascii.b2a_qp(crlf, istext=True).decode("ascii")
 
 
+@lru_cache(maxsize=8)
+def sender_address(address, encoding):
+    """The From header, encoded once: the same for every mail (Django's encoding of it)."""
+    return sanitize_address(address, encoding)
+
+
 class WeekMail(Mail):
     """A week's mail, its MIME written here rather than by the email package's generator:
     that encodes every header again for each message, which was most of a sender's time for
@@ -199,7 +206,7 @@ class WeekMail(Mail):
         encoding = self.encoding or settings.DEFAULT_CHARSET
         subject = Header(str(self.subject), "utf-8", header_name="Subject")
         headers = {
-            "From": sanitize_address(self.from_email, encoding),
+            "From": sender_address(self.from_email, encoding),
             "To": ", ".join(sanitize_address(address, encoding) for address in self.to),
             "Subject": subject.encode(linesep="\r\n"),
             "Date": formatdate(usegmt=True),
@@ -210,7 +217,7 @@ class WeekMail(Mail):
         parts = [(self.body, "text/plain"), *self.alternatives]
         lines = [f"{name}: {value}" for name, value in headers.items()]
         body = "".join(
-            f"--{self.BOUNDARY}\r\nContent-Type: {mimetype}; charset=\"utf-8\"\r\n"
+            f'--{self.BOUNDARY}\r\nContent-Type: {mimetype}; charset="utf-8"\r\n'
             f"Content-Transfer-Encoding: quoted-printable\r\n\r\n{quoted_printable(content)}\r\n"
             for content, mimetype in parts
         )
@@ -224,7 +231,10 @@ def week_message(week, subscriber, edition, connection=None):
         subject=edition.subject,
         body=edition.text.replace(UNSUBSCRIBE_URL, unsubscribe),
         to=[subscriber.email],
-        headers={"Message-ID": message_id(week, subscriber), **list_headers(subscriber)},
+        headers={
+            "Message-ID": message_id(week, subscriber),
+            **list_headers(subscriber, unsubscribe),
+        },
         connection=connection,
     )
     message.attach_alternative(edition.html.replace(UNSUBSCRIBE_URL, unsubscribe), "text/html")

@@ -992,7 +992,7 @@ class DeliveryQuerySet(models.QuerySet):
     def status_counts(self):
         """{status: count} in one query."""
         rows = self.order_by().values_list("status").annotate(count=Count("id"))
-        return {status: count for status, count in rows}
+        return dict(rows)
 
 
 class Delivery(models.Model):

@@ -75,9 +75,7 @@ def subscribe(email, *, language, topics=()):
             subscriber = Subscriber.objects.select_for_update().with_address(email).first()
             if subscriber is None:
                 subscriber = Subscriber.objects.create(email=email, language=language)
-            elif subscriber.is_active:
-                return False
-            elif (
+            elif subscriber.is_active or (
                 subscriber.status == SubscriberStatus.PENDING
                 and subscriber.requested_at is not None
                 and now - subscriber.requested_at < RESEND_AFTER
@@ -117,9 +115,9 @@ def unsubscribe(subscriber, reason="unsubscribed by the link in a mail"):
 
 def deactivate(subscriber_id, reason):
     """The address's mail server refused it for good (a 5xx answer): never mailed again."""
-    Subscriber.objects.filter(pk=subscriber_id).exclude(
-        status=SubscriberStatus.DEACTIVATED
-    ).update(status=SubscriberStatus.DEACTIVATED, ended_at=timezone.now(), end_reason=reason[:500])
+    Subscriber.objects.filter(pk=subscriber_id).exclude(status=SubscriberStatus.DEACTIVATED).update(
+        status=SubscriberStatus.DEACTIVATED, ended_at=timezone.now(), end_reason=reason[:500]
+    )
 
 
 def erase_departed(now=None):

@@ -191,7 +191,10 @@ def main():
     rows = [
         ("subscribers", f"{SUBSCRIBERS:,}"),
         ("task workers", str(WORKERS)),
-        ("deliveries", ", ".join(f"{status} {count:,}" for status, count in sorted(counts.items()))),
+        (
+            "deliveries",
+            ", ".join(f"{status} {count:,}" for status, count in sorted(counts.items())),
+        ),
         ("mails received", f"{received:,}"),
         ("seconds, workers' start to last delivery", f"{finished - started:.1f}"),
         ("mails/s, workers' start to last delivery", f"{overall:.0f}"),

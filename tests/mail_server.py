@@ -6,7 +6,6 @@ import email.policy
 import socket
 import threading
 
-import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -48,18 +47,3 @@ def start(handler):
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     return controller
-
-
-@pytest.fixture
-def smtp_server(settings):
-    """The site's mail goes to a real SMTP server on loopback; yields its Recorder."""
-    recorder = Recorder()
-    controller = start(recorder)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    recorder.port = controller.port
-    yield recorder
-    controller.stop()

@@ -118,9 +118,7 @@ def test_departed_addresses_are_erased_after_the_documented_period(settings):
     old = make_subscriber("old@example.org", status="unsubscribed")
     bounced = make_subscriber("bounced@example.org", status="deactivated")
     never = make_subscriber("never@example.org", status="pending")
-    Subscriber.objects.filter(pk__in=[old.pk, bounced.pk]).update(
-        ended_at=now - timedelta(days=31)
-    )
+    Subscriber.objects.filter(pk__in=[old.pk, bounced.pk]).update(ended_at=now - timedelta(days=31))
     Subscriber.objects.filter(pk=never.pk).update(requested_at=now - timedelta(days=40))
     Subscriber.objects.filter(pk=recent.pk).update(ended_at=now - timedelta(days=29))
     output = io.StringIO()

@@ -8,7 +8,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,7 +18,7 @@ from archive.services import publish_week
 from archive.tasks import deliver_week, send_week
 from tests.factories import make_subscriber, make_week_to_publish
 from tests.html import parse_html
-from tests.mail_server import Recorder, smtp_server, start  # noqa: F401 (a fixture)
+from tests.mail_server import Recorder, start
 
 pytestmark = pytest.mark.django_db
 
@@ -113,9 +112,7 @@ def test_nothing_goes_to_addresses_that_did_not_confirm_or_left(smtp_server):
     week = make_week_to_publish()
     publish_week(week)
     deliver_week.call(week.pk)
-    assert [recipients for recipients, _message in smtp_server.received] == [
-        ["reader@example.org"]
-    ]
+    assert [recipients for recipients, _message in smtp_server.received] == [["reader@example.org"]]
 
 
 def test_a_550_answer_deactivates_the_address_and_others_still_get_theirs(smtp_server):

@@ -53,7 +53,11 @@ def test_bad_urls_say_what_is_wrong(url):
 def test_the_settings_read_email_url_and_the_sender(tmp_path):
     env = {"EMAIL_URL": "smtp+tls://u:p@smtp.example.org:587", "DEFAULT_FROM_EMAIL": "x@y.org"}
     values = read_settings(env, tmp_path, "EMAIL_HOST", "EMAIL_PORT", "DEFAULT_FROM_EMAIL")
-    assert values == {"EMAIL_HOST": "smtp.example.org", "EMAIL_PORT": 587, "DEFAULT_FROM_EMAIL": "x@y.org"}
+    assert values == {
+        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_PORT": 587,
+        "DEFAULT_FROM_EMAIL": "x@y.org",
+    }
 
 
 def test_production_without_smtp_is_warned(tmp_path):

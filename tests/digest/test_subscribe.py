@@ -180,4 +180,3 @@ def test_unsubscribing_in_one_click_needs_no_cookie_nor_token(browser):
 def test_an_unknown_unsubscribe_link_is_a_404_page(client):
     assert client.get("/unsubscribe/nothing:here/").status_code == 404
     assert client.post("/unsubscribe/nothing:here/").status_code == 404
-
