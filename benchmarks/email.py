@@ -180,6 +180,7 @@ def main():
             worker.wait(timeout=30)
         controller.stop()
 
+    load = os.getloadavg()[1]  # the last five minutes: other work on the machine slows sending
     counts = delivery_counts(database)
     received = sum(handler.recipients.values())
     duplicates = sum(count - 1 for count in handler.recipients.values() if count > 1)
@@ -203,6 +204,7 @@ def main():
             "peak memory per worker (MiB)",
             ", ".join(f"{peak:.0f}" for peak in peaks.values() if peak),
         ),
+        ("load average during the run (2 cores)", f"{load:.1f}"),
         ("duplicates by recipient", str(duplicates)),
         ("duplicates by Message-ID", str(duplicate_ids)),
     ]
