@@ -180,3 +180,14 @@ def test_unsubscribing_in_one_click_needs_no_cookie_nor_token(browser):
 def test_an_unknown_unsubscribe_link_is_a_404_page(client):
     assert client.get("/unsubscribe/nothing:here/").status_code == 404
     assert client.post("/unsubscribe/nothing:here/").status_code == 404
+
+
+def test_an_old_confirmation_link_does_not_bring_back_an_address_that_left(client):
+    subscriber = make_subscriber(status="pending")
+    url = f"/subscribe/confirm/{confirm_token(subscriber)}/"
+    subscriber.status = SubscriberStatus.UNSUBSCRIBED
+    subscriber.save()
+    page = parse(client.post(url))
+    assert page.select_one("form button") is None
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
