@@ -12,6 +12,7 @@ from aiosmtpd.controller import Controller
 class Recorder:
     def __init__(self):
         self.received = []  # (recipients, message)
+        self.raw = []  # the bytes of each, as they came
         self.refusals = {}  # address → SMTP answer to its RCPT
         self.on_data = None  # called with the count so far, before the 250 answer
         self.lock = threading.Lock()
@@ -26,6 +27,7 @@ class Recorder:
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self.lock:
             self.received.append((list(envelope.rcpt_tos), message))
+            self.raw.append(envelope.original_content)
             count = len(self.received)
         if self.on_data is not None:
             self.on_data(count)

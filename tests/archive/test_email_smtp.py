@@ -102,6 +102,18 @@ def test_the_korean_subject_is_encoded_for_the_wire_and_decodes_back(smtp_server
     assert b"=?utf-8?" in raw.lower() and "이번".encode() not in raw.split(b"\n\n")[0]
     assert message["Subject"] == "[Jugan 주간] 2021년 2월 1주차 — 이번 주 소식"
     assert Delivery.objects.get(subscriber=subscriber).status == DeliveryStatus.SENT
+    [wire] = smtp_server.raw
+    assert wire.isascii()  # 7-bit: quoted-printable parts, encoded headers
+    head, body = wire.split(b"\r\n\r\n", 1)
+    assert max(len(line) for line in head.split(b"\r\n")) <= 998
+    assert max(len(line) for line in body.split(b"\r\n")) <= 76  # quoted-printable
+    assert b"\n" not in wire.replace(b"\r\n", b"")  # CRLF only
+    assert message.defects == [] and all(not part.defects for part in message.walk())
+    assert [part.get_content_type() for part in message.walk()] == [
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+    ]
 
 
 def test_nothing_goes_to_addresses_that_did_not_confirm_or_left(smtp_server):
