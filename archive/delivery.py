@@ -16,11 +16,13 @@ are sent by the other send_week task, or by the next "Send".
 import logging
 import re
 import smtplib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as database
+from django.db import connections as db_connections
 from django.db import transaction
 from django.utils import timezone
 
@@ -245,15 +247,46 @@ class WeekSender:
         return DeliveryStatus.SENT
 
     def run(self):
-        """Send until no delivery of the week is due; returns how many were sent."""
+        """Send until no delivery of the week is due, over EMAIL_CONNECTIONS connections at
+        once (a mail is mostly waiting for the server's answers); returns how many were sent."""
+        connections = max(1, settings.EMAIL_CONNECTIONS)
+        if connections == 1:
+            sent = self.send_all()
+        else:
+            with ThreadPoolExecutor(connections, thread_name_prefix="mail") as pool:
+                sent = sum(
+                    pool.map(
+                        lambda _number: self.another().send_all_in_thread(), range(connections)
+                    )
+                )
+        close_for_those_who_left(self.week.pk)
+        return sent
+
+    def another(self):
+        """A sender with its own mail connection, sharing the rendered editions."""
+        sender = WeekSender.__new__(WeekSender)
+        sender.week, sender.editions, sender.topics, sender.mail = (
+            self.week,
+            self.editions,
+            self.topics,
+            None,
+        )
+        return sender
+
+    def send_all(self):
         sent = 0
         try:
             while (delivery := claim_next(self.week.pk)) is not None:
                 sent += self.send(delivery) == DeliveryStatus.SENT
         finally:
             self.close()
-        close_for_those_who_left(self.week.pk)
         return sent
+
+    def send_all_in_thread(self):
+        try:
+            return self.send_all()
+        finally:
+            db_connections.close_all()  # this thread's own
 
 
 def delivery_summary(week):

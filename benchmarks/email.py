@@ -115,6 +115,15 @@ def peak_memory_mib(pid):
     return None
 
 
+def cpu_seconds(pid):
+    """User + system CPU time a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def delivery_counts(database):
     with sqlite3.connect(database, timeout=30) as db:
         return dict(db.execute("SELECT status, COUNT(*) FROM archive_delivery GROUP BY status"))
@@ -151,6 +160,7 @@ def main():
     manage("shell", "-c", SEED.format(subscribers=SUBSCRIBERS))
 
     started = time.monotonic()
+    own_cpu_before = time.process_time()
     workers = [
         subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"],
@@ -160,19 +170,22 @@ def main():
         )
         for _worker in range(WORKERS)
     ]
-    peaks = {}
+    peaks, cpu = {}, {}
     try:
         while time.monotonic() - started < TIMEOUT:
             time.sleep(0.5)
             for worker in workers:
                 peaks[worker.pid] = peak_memory_mib(worker.pid) or peaks.get(worker.pid)
+                cpu[worker.pid] = cpu_seconds(worker.pid) or cpu.get(worker.pid)
             counts = delivery_counts(database)
             done = counts.get("sent", 0) + counts.get("failed", 0)
             if counts and not counts.get("pending") and not counts.get("sending") and done:
                 break
         finished = time.monotonic()
+        server_cpu = time.process_time() - own_cpu_before  # the SMTP server, mostly
         for worker in workers:
             peaks[worker.pid] = peak_memory_mib(worker.pid) or peaks.get(worker.pid)
+            cpu[worker.pid] = cpu_seconds(worker.pid) or cpu.get(worker.pid)
     finally:
         for worker in workers:
             worker.terminate()
@@ -180,9 +193,11 @@ def main():
             worker.wait(timeout=30)
         controller.stop()
 
-    load = os.getloadavg()[1]  # the last five minutes: other work on the machine slows sending
     counts = delivery_counts(database)
     received = sum(handler.recipients.values())
+    load = os.getloadavg()[1]  # the last five minutes: other work on the machine slows sending
+    worker_ms = 1000 * sum(value for value in cpu.values() if value) / max(received, 1)
+    server_ms = 1000 * server_cpu / max(received, 1)
     duplicates = sum(count - 1 for count in handler.recipients.values() if count > 1)
     duplicate_ids = sum(count - 1 for count in handler.message_ids.values() if count > 1)
     overall = received / (finished - started)
@@ -205,6 +220,8 @@ def main():
             ", ".join(f"{peak:.0f}" for peak in peaks.values() if peak),
         ),
         ("load average during the run (2 cores)", f"{load:.1f}"),
+        ("CPU ms per mail: workers + SMTP server", f"{worker_ms:.2f} + {server_ms:.2f}"),
+        ("mails/s that CPU cost allows on 2 idle cores", f"{2000 / (worker_ms + server_ms):.0f}"),
         ("duplicates by recipient", str(duplicates)),
         ("duplicates by Message-ID", str(duplicate_ids)),
     ]

@@ -20,3 +20,5 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = "127.0.0.1"
 EMAIL_PORT = int(os.environ["JUGAN_SMTP_PORT"])
+# As production has it unless the test says otherwise (config/settings/base.py).
+EMAIL_CONNECTIONS = int(os.environ.get("JUGAN_EMAIL_CONNECTIONS", 4))

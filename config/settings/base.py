@@ -242,6 +242,10 @@ EMAIL_SUBSCRIBE_WINDOW_SECONDS = env_int("EMAIL_SUBSCRIBE_WINDOW_SECONDS", 3600)
 EMAIL_RECENT_DAYS = env_int("EMAIL_RECENT_DAYS", 7)
 # Senders queued per week: each sends until none is left, so a task worker each can work at once.
 EMAIL_SENDERS = env_int("EMAIL_SENDERS", 2)
+# SMTP connections each sender keeps open at once, each sending one mail at a time: a mail spends
+# most of its time waiting for the server. A worker killed mid-way interrupts at most this many
+# mails, which are then never sent again (archive/delivery.py).
+EMAIL_CONNECTIONS = env_int("EMAIL_CONNECTIONS", 4)
 # A refused attempt with a temporary (4xx) answer is tried again this many times, waiting
 # EMAIL_RETRY_SECONDS, then twice that, and so on.
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5)

@@ -61,3 +61,6 @@ TWO_FACTOR_REQUIRED = False
 # start aiosmtpd on loopback (tests/mail_server.py).
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEFAULT_FROM_EMAIL = "Jugan 주간 <jugan@testserver>"
+# One connection per sender: the test database is one connection's transaction, which other
+# threads cannot see. The worker processes' settings (tests/mail_worker_settings.py) say more.
+EMAIL_CONNECTIONS = 1
