@@ -124,10 +124,3 @@ def send_week(week_id):
         return 0
     return delivery.WeekSender(week).run()
 
-
-@task()
-def erase_departed_subscribers():
-    """Erase the addresses kept past EMAIL_ERASE_AFTER_DAYS (`manage.py erase_subscribers`)."""
-    from archive.subscriptions import erase_departed
-
-    return erase_departed()
