@@ -123,4 +123,3 @@ def send_week(week_id):
     if week is None:
         return 0
     return delivery.WeekSender(week).run()
-
