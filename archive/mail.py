@@ -71,9 +71,10 @@ def html_to_text(html):
     return BLOCKS.sub("\n\n", soup.get_text()).strip()
 
 
-def unsubscribe_address(subscriber):
+def unsubscribe_address(subscriber, token=None):
     with translation.override(subscriber.language):
-        path = reverse("digest:unsubscribe", kwargs={"token": unsubscribe_token(subscriber)})
+        token = token or unsubscribe_token(subscriber)
+        path = reverse("digest:unsubscribe", kwargs={"token": token})
     return site_address(path)
 
 
@@ -157,10 +158,10 @@ def message_id(week, subscriber):
     return f"<week-{week.iso_label}.{subscriber.pk}.{subscriber.key[:8]}@{mail_domain()}>"
 
 
-def list_headers(subscriber, unsubscribe):
+def list_headers(token, unsubscribe):
     """RFC 2369 / RFC 8058: an unsubscribe in one click from the mail client, no page needed."""
     mailbox = settings.EMAIL_UNSUBSCRIBE_ADDRESS or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    subject = quote(f"unsubscribe {unsubscribe_token(subscriber)}")
+    subject = quote(f"unsubscribe {token}")
     return {
         # Folded after the comma: each address on its own line, every line well under 998.
         "List-Unsubscribe": f"<{unsubscribe}>,\r\n <mailto:{mailbox}?subject={subject}>",
@@ -194,6 +195,12 @@ def sender_address(address, encoding):
     return sanitize_address(address, encoding)
 
 
+def recipient_address(address, encoding):
+    """A plain ASCII address (nearly all) as it is, the rest as Django encodes them: the
+    address was validated when it subscribed, so it holds no line break."""
+    return address if address.isascii() else sanitize_address(address, encoding)
+
+
 class WeekMail(Mail):
     """A week's mail, its MIME written here rather than by the email package's generator:
     that encodes every header again for each message, which was most of a sender's time for
@@ -207,7 +214,7 @@ class WeekMail(Mail):
         subject = Header(str(self.subject), "utf-8", header_name="Subject")
         headers = {
             "From": sender_address(self.from_email, encoding),
-            "To": ", ".join(sanitize_address(address, encoding) for address in self.to),
+            "To": ", ".join(recipient_address(address, encoding) for address in self.to),
             "Subject": subject.encode(linesep="\r\n"),
             "Date": formatdate(usegmt=True),
             "MIME-Version": "1.0",
@@ -226,14 +233,15 @@ class WeekMail(Mail):
 
 
 def week_message(week, subscriber, edition, connection=None):
-    unsubscribe = unsubscribe_address(subscriber)
+    token = unsubscribe_token(subscriber)
+    unsubscribe = unsubscribe_address(subscriber, token)
     message = WeekMail(
         subject=edition.subject,
         body=edition.text.replace(UNSUBSCRIBE_URL, unsubscribe),
         to=[subscriber.email],
         headers={
             "Message-ID": message_id(week, subscriber),
-            **list_headers(subscriber, unsubscribe),
+            **list_headers(token, unsubscribe),
         },
         connection=connection,
     )
