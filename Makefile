@@ -15,7 +15,7 @@ NODE_TOOLS := node_modules/.installed
 # them puts the lock out of sync and `npm ci` refuses to install.
 LIGHTHOUSE := benchmarks/node/node_modules/.installed
 
-.PHONY: run test lint check serve serve-cached bench bench-lockout lighthouse messages constraints clean
+.PHONY: run test lint check serve serve-cached bench bench-email bench-lockout lighthouse messages constraints clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,9 @@ $(LIGHTHOUSE): benchmarks/node/package.json benchmarks/node/package-lock.json
 	npm ci --prefix benchmarks/node --no-audit --no-fund
 	touch $@
 
-# The laptop setup: DEBUG on, links and the printed login pointing at this very server.
-RUN_ENV := DEBUG=1 SITE_URL=http://$(HOST):$(PORT)
+# The laptop setup: DEBUG on, links and the printed login pointing at this very server, mails
+# printed on the terminal (unless EMAIL_URL says otherwise).
+RUN_ENV := DEBUG=1 SITE_URL=http://$(HOST):$(PORT) EMAIL_URL=$${EMAIL_URL:-console://}
 
 # Background tasks (archive/tasks.py) are run by `manage.py db_worker` processes: TASK_WORKERS of
 # them start before the command that follows this prefix, and stop when it ends, by Ctrl-C or
@@ -72,6 +73,11 @@ serve-cached: $(INSTALLED)
 bench: $(INSTALLED)
 	command -v wrk >/dev/null || apt-get install -y -qq wrk
 	$(BIN)/python -m benchmarks.run
+
+# A published week mailed to 10,000 subscribers through a local SMTP server by two task workers:
+# mails per second, peak memory, duplicates (benchmarks/email.py).
+bench-email: $(INSTALLED)
+	$(BIN)/python -m benchmarks.email
 
 # What a sign-in refused by the lockout costs, beside one whose password is hashed (a minute).
 bench-lockout: $(INSTALLED)

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Lower
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -29,6 +30,7 @@ from archive.capture import (
     is_community_thread,
     posts_featuring,
 )
+from archive.delivery import delivery_summary, queue_week_delivery
 from archive.export import week_markdown
 from archive.forms import (
     AboutPageAdminForm,
@@ -42,7 +44,17 @@ from archive.forms import (
     WeekAdminForm,
 )
 from archive.history import record_status_change
-from archive.models import AboutPage, Link, Post, PostLink, Status, Topic, Week
+from archive.models import (
+    AboutPage,
+    Delivery,
+    Link,
+    Post,
+    PostLink,
+    Status,
+    Subscriber,
+    Topic,
+    Week,
+)
 from archive.normalize import InvalidURL, LinkKind, normalize_url
 from archive.services import (
     PublishingRefused,
@@ -53,6 +65,7 @@ from archive.services import (
     unpublish_week,
     weeks_left_empty,
 )
+from archive.subscriptions import unsubscribe
 from archive.tasks import fetch_metadata_after_commit
 
 admin.site.site_header = _("Jugan curation")
@@ -509,11 +522,13 @@ class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
     list_filter = ["status", "year"]
     search_fields = ["title", "intro", "outro"]
     ordering = ["-year", "-number"]
-    actions = ["publish", "publish_with_posts", "unpublish", download_markdown]
+    actions = ["publish", "publish_with_posts", "unpublish", "send_by_email", download_markdown]
+    readonly_fields = ["email_delivery"]
     fieldsets = [
         (None, {"fields": [("year", "number"), "title", "version"]}),
         (_("Text"), {"fields": ["intro", "outro"]}),
         (_("Publishing"), {"fields": ["status", "published_at"]}),
+        (_("Email"), {"fields": ["email_delivery"]}),
     ]
 
     def get_queryset(self, request):
@@ -540,6 +555,43 @@ class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
         """Readers' page of a published week; staff see a draft there as a preview."""
         label = _("View") if week.is_published else _("Preview")
         return format_html('<a href="{}">{}</a>', week.get_absolute_url(), label)
+
+    @admin.display(description=_("delivery by email"))
+    def email_delivery(self, week):
+        """Counts and reasons, no address: curators see how a week went out, and only those
+        allowed to see subscribers (the Deliveries list) see to whom."""
+        if week is None or week.pk is None:
+            return "—"
+        return render_to_string(
+            "admin/archive/week/email_delivery.html", {"summary": delivery_summary(week)}
+        )
+
+    @admin.action(description=_("Send the selected weeks by email"), permissions=["change"])
+    def send_by_email(self, request, queryset):
+        """Queue the delivery of published weeks: each subscriber who has not had a week gets
+        it; nobody gets it twice, however often this is chosen (archive/delivery.py)."""
+        sent = []
+        for week in queryset.order_by("-year", "-number"):
+            if not Week.objects.published().filter(pk=week.pk).exists():
+                self.message_user(
+                    request,
+                    gettext("%(week)s is not published: it cannot be sent.")
+                    % {"week": week.iso_label},
+                    messages.ERROR,
+                )
+                continue
+            queue_week_delivery(week)
+            sent.append(week.iso_label)
+        if sent:
+            self.message_user(
+                request,
+                gettext(
+                    "Sending %(weeks)s to every subscriber who has not received it yet "
+                    "(%(count)d subscribed)."
+                )
+                % {"weeks": ", ".join(sent), "count": Subscriber.objects.active().count()},
+                messages.SUCCESS,
+            )
 
     # The change form: the status is the publishing service's to change.
 
@@ -685,6 +737,77 @@ class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(TamperedListInputMixin, admin.ModelAdmin):
+    """Addresses, for those given the permission to view subscribers (not the Curators group,
+    who see counts on each week). Nobody adds one here: only the address's owner subscribes."""
+
+    list_display = ["email", "status", "language", "topic_list", "confirmed_at", "created"]
+    list_filter = ["status", "language"]
+    search_fields = ["email"]
+    readonly_fields = [
+        "email",
+        "language",
+        "status",
+        "created",
+        "requested_at",
+        "confirmed_at",
+        "ended_at",
+        "end_reason",
+    ]
+    fields = [*readonly_fields, "topics"]
+    actions = ["unsubscribe_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("topics")
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("topics"))
+    def topic_list(self, subscriber):
+        return ", ".join(topic.label for topic in subscriber.topics.all()) or _("all")
+
+    @admin.action(description=_("Unsubscribe the selected addresses"), permissions=["change"])
+    def unsubscribe_selected(self, request, queryset):
+        for subscriber in queryset:
+            unsubscribe(subscriber, reason=f"unsubscribed in the admin by {request.user}")
+        self.message_user(request, gettext("Unsubscribed."), messages.SUCCESS)
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(TamperedListInputMixin, admin.ModelAdmin):
+    """Each week's mails, one row per subscriber: who got it, who did not and why. Shows
+    addresses, so it asks for the permission to view subscribers too."""
+
+    list_display = ["week", "subscriber", "status", "attempts", "sent_at", "error"]
+    list_filter = ["status", "week"]
+    search_fields = ["subscriber__email", "error"]
+    list_select_related = ["week", "subscriber"]
+    readonly_fields = [
+        "week",
+        "subscriber",
+        "status",
+        "attempts",
+        "retry_at",
+        "claimed_at",
+        "sent_at",
+        "error",
+        "created",
+    ]
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and request.user.has_perm(
+            "archive.view_subscriber"
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # Django's own user and group lists answer tampered action ids the same way.

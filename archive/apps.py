@@ -10,7 +10,7 @@ class ArchiveConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from archive import tasks, versioning
+        from archive import checks, tasks, versioning  # noqa: F401 (checks register themselves)
 
         versioning.watch_content()
         post_save.connect(tasks.link_saved, sender="archive.Link", dispatch_uid="link-metadata")

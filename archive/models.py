@@ -4,6 +4,9 @@ Readers see a row only through `.published()`; `archive/versioning.py` says how 
 learn that anything here changed.
 """
 
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -20,7 +23,7 @@ from django.db.models import (
     Q,
     Subquery,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -979,3 +982,152 @@ class AboutPage(RendersMarkdown):
         if self.text_en_html and not reader_language_is_korean():
             return self.text_en_html, "en"
         return self.text_html, "ko"
+
+
+# Email delivery (README.md, "Email delivery"). Subscribers and deliveries are no content: no
+# reader page shows them, so they are not versioned (archive/versioning.py) and writing them never
+# turns a cached page stale.
+
+
+def new_subscriber_key():
+    return secrets.token_urlsafe(18)
+
+
+class SubscriberStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for confirmation")
+    ACTIVE = "active", _("subscribed")
+    UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
+    DEACTIVATED = "deactivated", _("deactivated: the address refused mail")
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=SubscriberStatus.ACTIVE)
+
+    def with_address(self, email):
+        return self.filter(email__iexact=email.strip())
+
+    def to_erase(self, now=None):
+        """Addresses Jugan no longer writes to, kept EMAIL_ERASE_AFTER_DAYS after they left
+        (so a mistaken unsubscribe can be told apart from one never made), and pending ones
+        whose confirmation link expired that long ago."""
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.EMAIL_ERASE_AFTER_DAYS)
+        expired = cutoff - timedelta(days=settings.EMAIL_CONFIRM_DAYS)
+        ended = [SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.DEACTIVATED]
+        return self.filter(
+            Q(status__in=ended, ended_at__lt=cutoff)
+            | Q(status=SubscriberStatus.PENDING, requested_at__lt=expired)
+        )
+
+
+class Subscriber(models.Model):
+    """An address that asked for the weekly mail. It is mailed only once it confirmed (double
+    opt-in); `key` is the secret its confirmation and unsubscribe links are signed over, so no
+    link carries the address itself."""
+
+    email = models.EmailField(_("email address"), max_length=254)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    topics = models.ManyToManyField(
+        Topic,
+        verbose_name=_("topics"),
+        blank=True,
+        related_name="subscribers",
+        help_text=_("Only posts about these topics; none: every post."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=SubscriberStatus.choices,
+        default=SubscriberStatus.PENDING,
+        db_index=True,
+    )
+    key = models.CharField(max_length=32, unique=True, default=new_subscriber_key, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    requested_at = models.DateTimeField(_("confirmation mail sent"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("left"), null=True, blank=True)
+    end_reason = models.CharField(_("why it left"), max_length=500, blank=True)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="unique_subscriber_email"),
+        ]
+        permissions = [("export_subscriber", _("Can export the subscriber list"))]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_active(self):
+        return self.status == SubscriberStatus.ACTIVE
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Pending deliveries whose (next) attempt has come."""
+        now = now or timezone.now()
+        return self.filter(status=DeliveryStatus.PENDING, retry_at__lte=now)
+
+    def status_counts(self):
+        """{status: count} in one query."""
+        rows = self.order_by().values_list("status").annotate(count=Count("id"))
+        return dict(rows)
+
+
+class Delivery(models.Model):
+    """One week's mail to one subscriber: at most one row per pair, ever, so at most one mail.
+
+    A sender claims the row (pending → sending) in its own transaction before it talks to the
+    mail server, and marks it sent (or failed) after. A worker that dies in between leaves the
+    row `sending`: it is never tried again, since the server may have taken the mail; the admin
+    shows it as interrupted."""
+
+    week = models.ForeignKey(
+        Week, verbose_name=_("week"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    subscriber = models.ForeignKey(
+        Subscriber,
+        verbose_name=_("subscriber"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    retry_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.CharField(_("reason"), max_length=500, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["week", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["week", "subscriber"], name="one_delivery_per_pair"),
+        ]
+        indexes = [
+            models.Index(fields=["week", "status", "retry_at"], name="delivery_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.week_id} → {self.subscriber_id}: {self.status}"

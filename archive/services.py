@@ -19,7 +19,18 @@ from django.utils.translation import gettext_lazy as _
 
 from archive import history
 from archive.content import ContentError, PostContent, WeekContent
-from archive.models import AboutPage, Link, Post, PostLink, PostTopic, Status, Topic, Week
+from archive.delivery import mails_week_when_published, queue_week_delivery
+from archive.models import (
+    AboutPage,
+    Link,
+    Post,
+    PostLink,
+    PostTopic,
+    Status,
+    Subscriber,
+    Topic,
+    Week,
+)
 from archive.normalize import normalize_url
 from archive.rendering import render_markdown
 from archive.signals import bulk_content_written
@@ -410,6 +421,9 @@ def publish_week(week, *, drafts=True, user=None, at=None) -> Publication:
             updated=now,
         )
         _record(user, [*published, *posts], history.PUBLISHED)
+        if published and mails_week_when_published(publication, now):
+            # Mailed once the week commits, at its publication time (archive/delivery.py).
+            queue_week_delivery(week, at=publication.at)
     return publication
 
 
@@ -538,7 +552,7 @@ def restore_backup(path: Path, *, replace=False):
         if any(counts.values()):
             if not replace:
                 raise SiteNotEmpty(counts)
-            for model in (Post, Link, Week, Topic, AboutPage, get_user_model(), Group):
+            for model in (Subscriber, Post, Link, Week, Topic, AboutPage, get_user_model(), Group):
                 model.objects.all().delete()
         call_command("loaddata", str(path.resolve()), verbosity=0)
         return _content_counts()

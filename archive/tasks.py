@@ -9,7 +9,7 @@ from django.db.models import Q
 from django_tasks import task
 
 from archive.link_metadata import MAX_BODY, FetchFailed, FetchStatus, fetch_page, read_metadata
-from archive.models import Link, Post, Status
+from archive.models import Link, Post, Status, Subscriber, SubscriberStatus
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +79,47 @@ def retitle_captured_posts(link, metadata):
     return Post.objects.filter(pk__in=list(captured.values_list("pk", flat=True))).update(
         title=better
     )
+
+
+# Email delivery (archive/delivery.py says how each mail is sent at most once).
+
+
+@task()
+def send_confirmation(subscriber_id):
+    """The double opt-in mail, to an address still waiting for it."""
+    from archive.mail import confirmation_message
+
+    subscriber = Subscriber.objects.filter(
+        pk=subscriber_id, status=SubscriberStatus.PENDING
+    ).first()
+    if subscriber is None:  # confirmed, left or erased since
+        return False
+    confirmation_message(subscriber).send()
+    return True
+
+
+@task()
+def deliver_week(week_id):
+    """Plan the week's deliveries and queue its senders; nothing for a week no longer
+    published. Running it again (a retry, a second "Send") plans only the pairs not planned."""
+    from archive import delivery
+
+    week = delivery.week_to_send(week_id)
+    if week is None:
+        return 0
+    planned = delivery.plan_deliveries(week)
+    for _sender in range(settings.EMAIL_SENDERS):
+        send_week.enqueue(week_id)
+    return planned
+
+
+@task()
+def send_week(week_id):
+    """Send the week's due deliveries until none is left; several run at once, in several
+    workers, each claiming its own."""
+    from archive import delivery
+
+    week = delivery.week_to_send(week_id)
+    if week is None:
+        return 0
+    return delivery.WeekSender(week).run()

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from archive.models import Topic
@@ -45,3 +46,31 @@ class SearchForm(forms.Form):
         if self.cleaned_data["topic"]:
             posts = posts.filter(topics=self.cleaned_data["topic"])
         return posts.search(self.cleaned_data["q"])
+
+
+class TopicCheckboxes(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+class SubscribeForm(forms.Form):
+    """The email subscription form (templates/includes/email_subscribe_form.html). `website` is
+    a honeypot: hidden from people (and from screen readers), filled in by form-filling bots."""
+
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    language = forms.ChoiceField(label=_("Language of the mail"), choices=settings.LANGUAGES)
+    topics = TopicCheckboxes(
+        label=_("Only these topics (optional)"),
+        queryset=Topic.objects.none(),  # set per form, as for the search form
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    website = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, data=None, *, topics, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["topics"].queryset = topics.order_by("name")
+
+    def is_bot(self):
+        return bool(self.data.get("website"))

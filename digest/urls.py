@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from digest import converters, feeds, views
+from digest import converters, feeds, subscriptions, views
 from digest.addresses import redirect_moved
 from digest.caching import cached_until_changed
 
@@ -39,6 +39,15 @@ urlpatterns = [
     ),
     path("about/", cached_until_changed(views.AboutView.as_view()), name="about"),
     path("search/", cached_until_changed(views.SearchView.as_view()), name="search"),
+    # Email: the form's page is cached like any other (its posts go straight to the view);
+    # the pages behind the links in mails are each reader's own (digest/subscriptions.py).
+    path("subscribe/", cached_until_changed(subscriptions.subscribe_view), name="subscribe"),
+    path(
+        "subscribe/confirm/<str:token>/",
+        subscriptions.confirm_view,
+        name="subscribe_confirm",
+    ),
+    path("unsubscribe/<str:token>/", subscriptions.unsubscribe_view, name="unsubscribe"),
     # Feeds: polled every few minutes.
     path("feed/", cached_until_changed(feeds.WeeksFeed()), name="feed"),
     path("feed/atom/", cached_until_changed(feeds.WeeksFeed(feeds.AtomFeed)), name="feed_atom"),

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests import factories
+from tests import factories, mail_server
 
 SHARED_SAMPLE = Path(settings.BASE_DIR).parent / "shared" / "samples" / "2021-w05-tensorflowkr.md"
 
@@ -81,3 +81,21 @@ def page_server(httpserver, no_outside_connections, settings):
     settings.LINK_METADATA_FETCH = True
     settings.LINK_FETCH_LOOPBACK_PORTS = frozenset({httpserver.port})
     return httpserver
+
+
+# Mail: a real SMTP server on loopback (tests/mail_server.py).
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """The site's mail goes to a real SMTP server on loopback; yields its Recorder."""
+    recorder = mail_server.Recorder()
+    controller = mail_server.start(recorder)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    recorder.port = controller.port
+    yield recorder
+    controller.stop()

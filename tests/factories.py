@@ -199,3 +199,37 @@ def make_round_up_week(year=2021, number=5, **fields):
         item = dict(item, source=Link.objects.for_url(item["source"]))
         make_post(week=week, published=True, **item)
     return week
+
+
+def make_subscriber(email=None, status="active", language="ko", topics=()):
+    """A subscriber as the double opt-in leaves it (`active`: confirmed)."""
+    from archive.models import Subscriber, Topic
+
+    now = timezone.now()
+    subscriber = Subscriber.objects.create(
+        email=email or f"reader{next(_sequence)}@example.org",
+        status=status,
+        language=language,
+        requested_at=now,
+        confirmed_at=now if status == "active" else None,
+        ended_at=now if status in {"unsubscribed", "deactivated"} else None,
+    )
+    if topics:
+        subscriber.topics.set(Topic.objects.filter(name__in=topics))
+    return subscriber
+
+
+def make_week_to_publish(year=2021, number=5, topics_per_post=(("NLP",), ("Vision",)), **fields):
+    """A draft week whose draft posts all have a summary: publish_week takes them all out."""
+    week = make_week(year, number, **fields)
+    for position, topics in enumerate(topics_per_post):
+        make_post(
+            f"글 {position + 1}: {' '.join(topics)}",
+            week=week,
+            position=position,
+            summary=f"요약 {position + 1}: [관련 글](/topics/) 과 <https://github.com/example/{position}>",
+            commentary="큐레이터 한마디",
+            topics=topics,
+            links=[(f"https://arxiv.org/abs/2101.0000{position}", "논문")],
+        )
+    return week

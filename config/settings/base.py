@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
+from config.email import SMTP_BACKEND, email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -208,6 +210,46 @@ LINK_FETCH_LOOPBACK_PORTS = frozenset()
 # Hosts whose every page is a community thread (e.g. a forum), beside Facebook group posts: the
 # bookmarklet files such a page as a post's source, any other page as its first link.
 COMMUNITY_HOSTS = [host.lower() for host in env_list("COMMUNITY_HOSTS", [])]
+
+# Outgoing mail (config/email.py): EMAIL_URL such as smtp+tls://user:pass@host:587, or
+# console:// to print every mail (as `make run` does); without it, Django's EMAIL_* variables.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    globals().update(email_settings(EMAIL_URL))
+else:
+    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", SMTP_BACKEND)
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = env_int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+    EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 10.0)
+# Whether anyone said where mail goes: production without it gets a warning (archive/checks.py).
+EMAIL_CONFIGURED = bool(EMAIL_URL or os.environ.get("EMAIL_HOST"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Jugan 주간 <jugan@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The mailto: half of List-Unsubscribe (the https: half unsubscribes in one click by itself):
+# an address someone reads; by default the sender's.
+EMAIL_UNSUBSCRIBE_ADDRESS = os.environ.get("EMAIL_UNSUBSCRIBE_ADDRESS", "")
+# Email delivery of published weeks (archive/subscriptions.py, archive/delivery.py).
+EMAIL_CONFIRM_DAYS = env_int("EMAIL_CONFIRM_DAYS", 3)  # a confirmation link works this long
+EMAIL_ERASE_AFTER_DAYS = env_int("EMAIL_ERASE_AFTER_DAYS", 30)  # then a left address is erased
+EMAIL_SUBSCRIBE_LIMIT = env_int("EMAIL_SUBSCRIBE_LIMIT", 5)  # subscribe forms per client...
+EMAIL_SUBSCRIBE_WINDOW_SECONDS = env_int("EMAIL_SUBSCRIBE_WINDOW_SECONDS", 3600)  # ...per hour
+# A week is mailed when it is published only if readers see it within this many days of now:
+# importing last year's round-ups mails nobody ("Send" in the admin mails any week).
+EMAIL_RECENT_DAYS = env_int("EMAIL_RECENT_DAYS", 7)
+# Senders queued per week: each sends until none is left, so a task worker each can work at once.
+EMAIL_SENDERS = env_int("EMAIL_SENDERS", 2)
+# SMTP connections each sender keeps open at once, each sending one mail at a time: a mail spends
+# most of its time waiting for the server. A worker killed mid-way interrupts at most this many
+# mails, which are then never sent again (archive/delivery.py).
+EMAIL_CONNECTIONS = env_int("EMAIL_CONNECTIONS", 4)
+# A refused attempt with a temporary (4xx) answer is tried again this many times, waiting
+# EMAIL_RETRY_SECONDS, then twice that, and so on.
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5)
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -56,3 +56,11 @@ WHITENOISE_AUTOREFRESH = True
 # Most tests sign in with force_login, which passes no second factor; the tests of two-factor
 # sign-in turn the requirement on themselves (tests/archive/test_two_factor.py).
 TWO_FACTOR_REQUIRED = False
+
+# Mail stays in django.core.mail.outbox (pytest-django's setup); tests that need a real server
+# start aiosmtpd on loopback (tests/mail_server.py).
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEFAULT_FROM_EMAIL = "Jugan 주간 <jugan@testserver>"
+# One connection per sender: the test database is one connection's transaction, which other
+# threads cannot see. The worker processes' settings (tests/mail_worker_settings.py) say more.
+EMAIL_CONNECTIONS = 1

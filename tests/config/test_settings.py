@@ -16,6 +16,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "jugan.example.org",
     "DATABASE_URL": "postgres://jugan:secret@db.internal:5432/jugan",
     "REDIS_URL": "redis://cache.internal:6379/1",
+    "EMAIL_URL": "smtp+tls://jugan:secret@smtp.internal:587",
 }
 
 

@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from archive.models import AboutPage, Post, Topic, Week
-from tests.factories import make_post, make_round_up_week, make_week
+from archive.models import AboutPage, Post, Subscriber, SubscriberStatus, Topic, Week
+from archive.subscriptions import confirm_token, unsubscribe_token
+from tests.factories import make_post, make_round_up_week, make_subscriber, make_week
 from tests.hostile.routes import PLACEHOLDER, routes
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,11 @@ def reader_urls():
         "week": [f"{week.number:02d}"],
         "section": SITEMAP_SECTIONS,
         "language": ["en", "ko"],
+        # The links in mails: a confirmation waiting, an unsubscribe of a subscriber.
+        "token": [
+            confirm_token(Subscriber.objects.get(status=SubscriberStatus.PENDING)),
+            unsubscribe_token(Subscriber.objects.get(status=SubscriberStatus.ACTIVE)),
+        ],
     }
     urls = []
     for route, _pattern in routes():
@@ -72,6 +78,8 @@ def site():
     topic.save()
     topic.slug = slug
     topic.save()
+    make_subscriber("waiting@example.org", status="pending")
+    make_subscriber("reader@example.org")
     draft = make_week(number=6)
     make_post(week=draft, topics=["NLP"])
     # Written and not committed: what was derived from the content (topic counts) is stale.

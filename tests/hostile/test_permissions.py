@@ -8,11 +8,12 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from archive.models import AboutPage, Link, Post, Topic, Week
+from archive.models import AboutPage, Delivery, Link, Post, Topic, Week
 from archive.tasks import fetch_link_metadata
 from tests.factories import (
     make_link,
     make_published_week,
+    make_subscriber,
     make_two_factor,
     make_user,
     sign_in_through_the_form,
@@ -38,6 +39,7 @@ def site(db, settings):
     sign_in_through_the_form(make_user("staff", staff=True))  # a sign-in, for the sign-in log
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     fetch_link_metadata.enqueue(link.pk)  # a queued task, for the task list
+    Delivery.objects.create(week=week, subscriber=make_subscriber())  # a mail and its reader
     assert Group.objects.exists() and Topic.objects.exists()
     return week
 
