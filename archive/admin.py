@@ -33,6 +33,7 @@ from archive.export import week_markdown
 from archive.forms import (
     LabelledSplitDateTime,
     LinkAdminForm,
+    MergeTopicsForm,
     MoveToWeekForm,
     PostAdminForm,
     PostLinkFormSet,
@@ -45,6 +46,7 @@ from archive.models import Link, Post, PostLink, Status, Topic, Week
 from archive.normalize import InvalidURL, LinkKind, normalize_url
 from archive.services import (
     PublishingRefused,
+    merge_topics,
     move_posts_to_week,
     plan_publication,
     publish_week,
@@ -425,8 +427,52 @@ class TopicAdmin(TamperedListInputMixin, admin.ModelAdmin):
     search_fields = ["name", "name_en"]
     fields = ["name", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge"]
 
     SUGGESTIONS = 10
+
+    @admin.action(description=_("Merge the selected topics…"), permissions=["change", "delete"])
+    def merge(self, request, queryset):
+        """Asks which topic stays, then merges the others into it (archive.services)."""
+        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied
+        topics = queryset.annotate(post_count=Count("post_topics")).order_by(Lower("name"), "pk")
+        if topics.count() < 2:
+            self.message_user(
+                request, gettext("Choose at least two topics to merge."), messages.WARNING
+            )
+            return None
+        form = MergeTopicsForm(topics, request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            merge = merge_topics(form.cleaned_data["keep"], topics, user=request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(topics)s merged into “%(topic)s”; %(count)d post took it.",
+                    "%(topics)s merged into “%(topic)s”; %(count)d posts took it.",
+                    merge.posts_moved,
+                )
+                % {
+                    "topics": ", ".join(f"“{topic.name}”" for topic in merge.merged),
+                    "topic": merge.kept.name,
+                    "count": merge.posts_moved,
+                },
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/archive/topic/merge_topics.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge topics"),
+                "opts": self.opts,
+                "form": form,
+                "topics": topics,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "action": "merge",
+            },
+        )
 
     def get_urls(self):
         suggest = self.admin_site.admin_view(self.suggest)

@@ -17,7 +17,7 @@ from archive.capture import (
     normalized_urls,
     posts_featuring,
 )
-from archive.models import Link, Post, PostLink, Status, Topic, Week
+from archive.models import Link, Post, PostLink, Status, Topic, Week, topic_names
 from archive.normalize import InvalidURL, normalize_url
 from archive.services import plan_publication, weeks_left_empty
 from archive.weeks import IsoWeek
@@ -360,6 +360,37 @@ class MoveToWeekForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["week"].initial = IsoWeek.of(timezone.localdate())
+
+
+class MergeTopicsForm(forms.Form):
+    """Which of the chosen topics stays: the others are merged into it. The one most posts use
+    is offered first."""
+
+    keep = forms.ModelChoiceField(
+        label=_("Topic to keep"),
+        queryset=Topic.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text=_(
+            "The other topics' posts take this topic, and their addresses lead to its page."
+        ),
+    )
+
+    def __init__(self, topics, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["keep"]
+        field.queryset = topics
+        field.label_from_instance = self.describe
+        most_used = topics.order_by("-post_count", "pk").first()
+        field.initial = most_used.pk if most_used else None
+
+    @staticmethod
+    def describe(topic):
+        return gettext("%(names)s, %(count)d posts (/%(slug)s/)") % {
+            "names": topic_names(topic.name, topic.name_en),
+            "count": topic.post_count,
+            "slug": topic.slug,
+        }
 
 
 class WeekAdminForm(EditConflictForm):

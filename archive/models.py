@@ -201,12 +201,13 @@ class KeepsFormerSlugs:
                 former = getattr(self, "_stored_slug", None) or self._slug_in_database()
                 saved = super().save(*args, **kwargs)
                 if former and former != self.slug:
-                    self._keep_former_slug(former)
+                    self.keep_former_slug(former)
         self._stored_slug = self.slug
         return saved
 
-    def _keep_former_slug(self, slug):
-        # A slug another row had before now points here: the latest owner wins.
+    def keep_former_slug(self, slug):
+        """Make `slug` one of this row's former slugs: a slug another row had before now points
+        here (the latest owner wins)."""
         history, owner = self.former_slugs.model.objects, self.former_slugs.field.name
         if not history.filter(slug=slug).update(**{owner: self, "changed": timezone.now()}):
             history.create(slug=slug, **{owner: self})

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive import history
 from archive.content import ContentError, PostContent, WeekContent
-from archive.models import Link, Post, PostLink, PostTopic, Status, Topic, Week
+from archive.models import Link, Post, PostLink, PostTopic, Status, Topic, TopicSlug, Week
 from archive.normalize import normalize_url
 from archive.rendering import render_markdown
 from archive.signals import bulk_content_written
@@ -499,6 +499,73 @@ def move_posts_to_week(posts, iso_week):
         # The weeks they left show them no more, though no row of theirs was written.
         bulk_content_written.send(sender=Week, pks=sorted(left))
     return week, len(moving)
+
+
+@dataclass(frozen=True)
+class TopicMerge:
+    kept: Topic
+    merged: tuple[Topic, ...]
+    posts_moved: int  # posts that had a merged topic and not the kept one
+
+
+def merge_topics(keep, topics, *, user=None) -> TopicMerge:
+    """Make `topics` one with `keep`, in one transaction: every post of a merged topic has the
+    kept topic instead (once, however many of the merged topics it had), the merged topics are
+    deleted, and each one's slug, with its own former slugs, becomes a former slug of the kept
+    topic, so their pages and feeds answer with a permanent redirect (digest/addresses.py).
+
+    A kept topic with a Korean name and no English one takes the English name of the first
+    merged topic that has one, else the first merged topic's name written in Latin letters
+    ("NLP" merged into "자연어처리"): readers of the English pages, and search, keep finding it
+    by the word they knew. Nothing else of the kept topic changes. `user`, when known, is
+    recorded in the kept topic's history and in each merged topic's. The content version goes up
+    with these writes (database triggers), and the front cache forgets the pages of both topics
+    and of every post moved (digest/purge.py, through the signals of these writes).
+    """
+    with transaction.atomic():
+        keep = Topic.objects.select_for_update().get(pk=keep.pk)
+        pks = {topic.pk for topic in topics} - {keep.pk}
+        merged = tuple(Topic.objects.filter(pk__in=pks).order_by(Lower("name"), "pk"))
+        if not merged:
+            return TopicMerge(keep, (), 0)
+        having_kept = set(
+            PostTopic.objects.filter(tag=keep).values_list("content_object", flat=True)
+        )
+        moving = {}  # post → the one row that takes the kept topic
+        for pk, post in (
+            PostTopic.objects.filter(tag__in=merged)
+            .order_by("pk")
+            .values_list("pk", "content_object")
+        ):
+            if post not in having_kept:
+                moving.setdefault(post, pk)
+        PostTopic.objects.filter(pk__in=moving.values()).update(tag=keep)
+        for topic in merged:
+            TopicSlug.objects.filter(topic=topic).update(topic=keep, changed=timezone.now())
+        if not keep.name_en and not keep.name.isascii():
+            keep.name_en = next(
+                (topic.name_en for topic in merged if topic.name_en),
+                next((topic.name for topic in merged if topic.name.isascii()), ""),
+            )
+            if keep.name_en:
+                keep.save(update_fields=["name_en"])
+        if user is not None:
+            history.record_action(
+                user,
+                keep,
+                history.MERGED_IN,
+                values={
+                    "topics": ", ".join(f"“{topic.name}”" for topic in merged),
+                    "posts": len(moving),
+                },
+            )
+            history.record_deletions(user, merged, history.MERGED_INTO, values={"topic": keep.name})
+        slugs = [topic.slug for topic in merged]
+        # The rows left (posts that had the kept topic already) go with their topics.
+        Topic.objects.filter(pk__in=pks).delete()
+        for slug in slugs:
+            keep.keep_former_slug(slug)
+    return TopicMerge(keep, merged, len(moving))
 
 
 class SiteNotEmpty(Exception):
