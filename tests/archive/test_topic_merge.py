@@ -170,7 +170,7 @@ def test_curators_merge_topics_choosing_the_one_kept(topics, curator_client):
     checked = [int(choice["value"]) for choice in choices if choice.has_attr("checked")]
     assert checked == [topics["ko"].pk]  # the most used is offered first
     labels = [text(label) for label in root.select("label[for^=id_keep_]")]
-    assert "자연어처리, 2 posts (/자연어처리/)" in labels
+    assert "자연어처리, 글 2개 (/자연어처리/)" in labels
     assert Topic.objects.count() == 4  # nothing merged before the choice is confirmed
 
     done = curator_client.post(
@@ -180,7 +180,7 @@ def test_curators_merge_topics_choosing_the_one_kept(topics, curator_client):
     )
 
     assert done.status_code == 200
-    assert "merged into “NLP”" in text(parse(done))
+    assert "“NLP” 주제로 합쳤습니다" in text(parse(done))
     assert sorted(Topic.objects.values_list("name", flat=True)) == ["NLP", "비전"]
     assert all("NLP" in topic_names(post) for post in topics["posts"][:3])
     assert Post.objects.filter(topics__name="NLP").count() == 3
@@ -204,7 +204,7 @@ def test_one_topic_alone_is_not_merged(topics, curator_client):
         CHANGELIST, {"action": "merge", "_selected_action": [topics["ko"].pk]}, follow=True
     )
 
-    assert "at least two topics" in text(parse(response))
+    assert "합칠 주제를 두 개 이상 고르세요" in text(parse(response))
     assert Topic.objects.count() == 4
 
 
