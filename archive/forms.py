@@ -1,12 +1,13 @@
 """The curator's forms: a pasted URL becomes a Link, reusing the one it normalises to."""
 
 from django import forms
-from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +95,16 @@ class EditConflictForm(forms.ModelForm):
         return cleaned_data
 
 
+def offer_preview(form, *names):
+    """Markdown fields that show, under them, how readers will see them: the address of the
+    preview the script asks for (static/js/markdown-preview.js). Without it they are plain."""
+    address = reverse("admin:archive_markdown_preview")
+    for name in names:
+        form.fields[name].widget.attrs.update(
+            {"data-preview": address, "data-preview-label": gettext("Preview")}
+        )
+
+
 class LinkAdminForm(forms.ModelForm):
     url = LinkURLField(label=_("URL as pasted"))
     image_url = forms.URLField(
@@ -145,6 +156,7 @@ class PostAdminForm(EditConflictForm):
         self.fields["topics"].widget.attrs.update(
             {"data-suggestions": reverse("admin:archive_topic_suggest"), "autocomplete": "off"}
         )
+        offer_preview(self, "summary", "commentary")
 
     def submitted_urls(self):
         """The source and link addresses this save would give the post."""
@@ -400,11 +412,12 @@ class WeekAdminForm(EditConflictForm):
 
     class Meta:
         model = Week
-        fields = ["year", "number", "title", "intro", "outro", "status", "published_at"]
+        fields = ["title", "intro", "outro", "status", "published_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.saved_status = self.instance.status if self.instance.pk else None
+        offer_preview(self, "intro", "outro")
 
     @property
     def status_change(self):
@@ -433,3 +446,35 @@ class WeekAdminForm(EditConflictForm):
             if problem:
                 self.add_error("status", problem)
         return cleaned_data
+
+
+class WeekAddForm(WeekAdminForm):
+    """A new week, chosen by any day in it: the curator never types an ISO week number."""
+
+    day = forms.DateField(
+        label=_("A day of the week"),
+        widget=AdminDateWidget,
+        help_text=_("Any day from Monday to Sunday of the week (ISO weeks start on Monday)."),
+    )
+
+    field_order = ["day"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].initial = timezone.localdate()
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        iso_week = IsoWeek.of(day)
+        if existing := Week.objects.at(iso_week).first():
+            raise ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext("There is a week for %(day)s already:") % {"day": day.isoformat()},
+                    reverse("admin:archive_week_board", args=[existing.pk]),
+                    f"{existing.display_title} ({iso_week.iso_label})",
+                ),
+                code="unique",
+            )
+        self.instance.year, self.instance.number = iso_week.year, iso_week.number
+        return day

@@ -20,6 +20,7 @@ from archive.models import Status
 PUBLISHED = gettext_noop("Published.")
 UNPUBLISHED = gettext_noop("Unpublished.")
 STATUS_MESSAGES = {Status.PUBLISHED: PUBLISHED, Status.DRAFT: UNPUBLISHED}
+REORDERED = gettext_noop("Put its posts in a new order.")
 MERGED_IN = gettext_noop(
     "Merged %(topics)s into this topic (posts that took this topic: %(posts)s)."
 )

@@ -668,6 +668,15 @@ class PostQuerySet(CuratedQuerySet):
     def in_reading_order(self):
         return self.order_by("position", "posted_on", "id")
 
+    def with_readiness(self):
+        """Annotate each post with what `Post.missing` reads: whether it has a link (its source
+        or any other) and a topic, in the same query."""
+        return self.annotate(
+            has_link=Q(source__isnull=False)
+            | Exists(PostLink.objects.filter(post=OuterRef("pk"))),
+            has_topic=Exists(PostTopic.objects.filter(content_object=OuterRef("pk"))),
+        )
+
     def newest_first(self):
         return self.order_by("-posted_on", "-id")
 
@@ -787,6 +796,19 @@ class Post(KeepsFormerSlugs, Curated):
 
     def get_absolute_url(self):
         return reverse("digest:post", kwargs={"slug": self.slug})
+
+    @property
+    def missing(self):
+        """What the post lacks before a week is ready to go out (the week board's list): a
+        summary, a link, a topic, and being published rather than a draft. Needs
+        `with_readiness()`."""
+        lacking = [
+            (not self.summary.strip(), _("a summary")),
+            (not self.has_link, _("a link")),
+            (not self.has_topic, _("a topic")),
+            (self.status != Status.PUBLISHED, _("to be published (it is a draft)")),
+        ]
+        return [what for lacks, what in lacking if lacks]
 
     def base_slug(self):
         return slugify(self.title, allow_unicode=True)[: SLUG_MAX_LENGTH - 10].strip("-") or "post"

@@ -501,6 +501,55 @@ def move_posts_to_week(posts, iso_week):
     return week, len(moving)
 
 
+class OrderOutdated(Exception):
+    """The order given is not of the posts the week has now: someone added, moved or removed one
+    since the page showing the week was opened. Nothing was changed."""
+
+
+def order_week(week, post_ids, *, user=None):
+    """Put the week's posts in the order of `post_ids` (the first is read first), in one
+    transaction, and return how many posts changed place. The ids must be those of every post
+    the week has now, each once; otherwise OrderOutdated, and nothing changes. `user`, when
+    known, is recorded in the week's history. A post that changes place counts as edited (its
+    `updated` time), so a curator's form opened before cannot put back its old position
+    unawares (archive.forms.EditConflictForm)."""
+    with transaction.atomic():
+        week = Week.objects.select_for_update().get(pk=week.pk)
+        posts = {post.pk: post for post in week.posts.all()}
+        if len(post_ids) != len(posts) or set(post_ids) != set(posts):
+            raise OrderOutdated(
+                gettext(
+                    "The posts of %(week)s changed since this page was opened, so the order was "
+                    "not saved. Here they are as they are now."
+                )
+                % {"week": week.iso_label}
+            )
+        now = timezone.now()
+        moved = []
+        for position, pk in enumerate(post_ids):
+            post = posts[pk]
+            if post.position != position:
+                post.position, post.updated = position, now
+                moved.append(post)
+        Post.objects.bulk_update(moved, ["position", "updated"])
+        if moved:
+            _record(user, [week], history.REORDERED)
+    return len(moved)
+
+
+def move_within_week(week, post_id, step, *, user=None):
+    """Move one post of the week `step` places later (earlier when negative) in its reading
+    order, no further than the ends; returns how many posts changed place (see order_week)."""
+    order = list(week.posts.in_reading_order().values_list("pk", flat=True))
+    if post_id not in order:
+        raise OrderOutdated(
+            gettext("That post is no longer in %(week)s.") % {"week": week.iso_label}
+        )
+    place = order.index(post_id)
+    order.insert(min(max(place + step, 0), len(order) - 1), order.pop(place))
+    return order_week(week, order, user=user)
+
+
 @dataclass(frozen=True)
 class TopicMerge:
     kept: Topic
