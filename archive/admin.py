@@ -655,6 +655,8 @@ class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
                 "original": week,
                 "posts": posts,
                 "ready_count": sum(not post.missing for post in posts),
+                # Said by the script once a dragged post is saved in its place.
+                "moved_message": gettext("“%(title)s” is now number %(place)s."),
                 "can_reorder": can_reorder,
                 "can_publish": self.has_change_permission(request, week),
                 "add_post_url": reverse("admin:archive_post_add")

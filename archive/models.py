@@ -672,8 +672,7 @@ class PostQuerySet(CuratedQuerySet):
         """Annotate each post with what `Post.missing` reads: whether it has a link (its source
         or any other) and a topic, in the same query."""
         return self.annotate(
-            has_link=Q(source__isnull=False)
-            | Exists(PostLink.objects.filter(post=OuterRef("pk"))),
+            has_link=Q(source__isnull=False) | Exists(PostLink.objects.filter(post=OuterRef("pk"))),
             has_topic=Exists(PostTopic.objects.filter(content_object=OuterRef("pk"))),
         )
 
