@@ -210,6 +210,21 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
             kwargs["initial"] = [{"url": url}]
         return kwargs
 
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return self.to_the_board(request, obj) or response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        return self.to_the_board(request, obj) or response
+
+    def to_the_board(self, request, post):
+        """ "Save and open the week board": the week the post is in, where the curator orders and
+        publishes it (after the admin's own message that the post was saved)."""
+        if "_board" in request.POST and post.week_id and IS_POPUP_VAR not in request.POST:
+            return HttpResponseRedirect(reverse("admin:archive_week_board", args=[post.week_id]))
+        return None
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
         if request.method == "GET" and not form.is_bound:

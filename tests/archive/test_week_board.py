@@ -342,3 +342,20 @@ def test_the_markdown_fields_offer_the_preview(week, curator_client):
             assert form.select_one(f"textarea[name={name}]")["data-preview"] == PREVIEW_URL
     scripts = [script.get("src", "") for script in post_form.select("script")]
     assert any(src.endswith("js/markdown-preview.js") for src in scripts)
+
+
+def test_a_post_saved_with_save_and_open_the_week_board_goes_there(curator_client):
+    add = reverse("admin:archive_post_add")
+    values = admin_form_values(curator_client.get(add))
+    values.update(title="보드로", posted_on="2021-02-03", _board="1")
+    values.pop("_save", None)
+
+    response = curator_client.post(add, values)
+
+    post = Post.objects.get(title="보드로")
+    assert (post.week.year, post.week.number) == (2021, 5)
+    assert response.status_code == 302
+    assert response["Location"] == board_url(post.week)
+    board = parse(curator_client.get(response["Location"]))
+    assert texts(board, ".board-title") == ["보드로"]
+    assert board.select_one(".messagelist .success") is not None
