@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_permission_codename, get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -650,9 +650,10 @@ class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, week):
             raise PermissionDenied
-        can_reorder = self.has_change_permission(request, week) and self.admin_site._registry[
-            Post
-        ].has_change_permission(request)
+        # Reordering writes the posts' positions: it takes changing the week and its posts.
+        can_reorder = self.has_change_permission(request, week) and request.user.has_perm(
+            f"{Post._meta.app_label}.{get_permission_codename('change', Post._meta)}"
+        )
         if request.method == "POST":
             if not can_reorder:
                 raise PermissionDenied

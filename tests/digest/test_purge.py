@@ -272,3 +272,13 @@ def test_merging_topics_purges_both_topics_and_the_posts_moved(weeks, purged):
     assert f"post-{draft.pk}" not in keys
     # The kept topic took the English name "NLP": the pages of its posts show it.
     assert f"post-{other.pk}" in keys
+
+
+def test_reordering_a_week_purges_its_page_and_the_posts_moved(weeks, purged):
+    from archive.services import order_week
+
+    _before, week, first, draft = weeks
+
+    keys = purged(lambda: order_week(week, [draft.pk, first.pk]))
+
+    assert {f"week-{week.pk}", f"post-{first.pk}", f"post-{draft.pk}"} <= keys
