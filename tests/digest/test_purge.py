@@ -279,6 +279,6 @@ def test_reordering_a_week_purges_its_page_and_the_posts_moved(weeks, purged):
 
     _before, week, first, draft = weeks
 
-    keys = purged(lambda: order_week(week, [draft.pk, first.pk]))
+    keys = purged(lambda: order_week(week, [draft.pk, first.pk]))  # both were at position 0
 
-    assert {f"week-{week.pk}", f"post-{first.pk}", f"post-{draft.pk}"} <= keys
+    assert {f"week-{week.pk}", f"post-{first.pk}"} <= keys
