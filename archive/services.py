@@ -589,8 +589,7 @@ def merge_topics(keep, topics, *, user=None) -> TopicMerge:
             if post not in having_kept:
                 moving.setdefault(post, pk)
         PostTopic.objects.filter(pk__in=moving.values()).update(tag=keep)
-        for topic in merged:
-            TopicSlug.objects.filter(topic=topic).update(topic=keep, changed=timezone.now())
+        TopicSlug.objects.filter(topic__in=merged).update(topic=keep, changed=timezone.now())
         if not keep.name_en and not keep.name.isascii():
             keep.name_en = next(
                 (topic.name_en for topic in merged if topic.name_en),
