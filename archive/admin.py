@@ -1,12 +1,13 @@
 import io
 import zipfile
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_permission_codename, get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -36,14 +38,18 @@ from archive.forms import (
     AboutPageAdminForm,
     LabelledSplitDateTime,
     LinkAdminForm,
+    MergeTopicsForm,
     MoveToWeekForm,
     PostAdminForm,
     PostLinkFormSet,
     PostLinkInlineForm,
     TabularInlineFormSet,
+    WeekAddForm,
     WeekAdminForm,
 )
 from archive.history import record_status_change
+from archive.markdown_limits import markdown_problem
+from archive.markdown_urls import normalize_markdown_urls
 from archive.models import (
     AboutPage,
     Delivery,
@@ -56,9 +62,14 @@ from archive.models import (
     Week,
 )
 from archive.normalize import InvalidURL, LinkKind, normalize_url
+from archive.rendering import render_markdown
 from archive.services import (
+    OrderOutdated,
     PublishingRefused,
+    merge_topics,
     move_posts_to_week,
+    move_within_week,
+    order_week,
     plan_publication,
     publish_week,
     unpublish_posts,
@@ -166,10 +177,25 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
     ]
 
     class Media:
-        js = ["js/topic-suggestions.js"]
+        js = ["js/topic-suggestions.js", "js/markdown-preview.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview)
+        return [path("preview/", preview, name="archive_markdown_preview"), *super().get_urls()]
+
+    def preview(self, request):
+        """Markdown as readers will see it, rendered by the pipeline that renders it when saved
+        (addresses normalised, then `archive.rendering`): the summary, comment, intro and outro
+        fields show it under them (static/js/markdown-preview.js). Staff only; writes nothing."""
+        if request.method != "POST":
+            return JsonResponse({"error": gettext("Send the text with POST.")}, status=405)
+        text = request.POST.get("text", "")
+        if problem := markdown_problem(normalize_markdown_urls(text)):
+            return JsonResponse({"error": str(problem)}, status=422)
+        return JsonResponse({"html": render_markdown(normalize_markdown_urls(text))})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "curator":
@@ -197,6 +223,21 @@ class PostAdmin(TamperedListInputMixin, admin.ModelAdmin):
         if isinstance(inline, PostLinkInline) and adding and url and not is_community_thread(url):
             kwargs["initial"] = [{"url": url}]
         return kwargs
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return self.to_the_board(request, obj) or response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        return self.to_the_board(request, obj) or response
+
+    def to_the_board(self, request, post):
+        """ "Save and open the week board": the week the post is in, where the curator orders and
+        publishes it (after the admin's own message that the post was saved)."""
+        if "_board" in request.POST and post.week_id and IS_POPUP_VAR not in request.POST:
+            return HttpResponseRedirect(reverse("admin:archive_week_board", args=[post.week_id]))
+        return None
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
@@ -439,8 +480,52 @@ class TopicAdmin(TamperedListInputMixin, admin.ModelAdmin):
     search_fields = ["name", "name_en"]
     fields = ["name", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge"]
 
     SUGGESTIONS = 10
+
+    @admin.action(description=_("Merge the selected topics…"), permissions=["change", "delete"])
+    def merge(self, request, queryset):
+        """Asks which topic stays, then merges the others into it (archive.services)."""
+        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied
+        topics = queryset.annotate(post_count=Count("post_topics")).order_by(Lower("name"), "pk")
+        if topics.count() < 2:
+            self.message_user(
+                request, gettext("Choose at least two topics to merge."), messages.WARNING
+            )
+            return None
+        form = MergeTopicsForm(topics, request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            merge = merge_topics(form.cleaned_data["keep"], topics, user=request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(topics)s merged into “%(topic)s”; %(count)d post took it.",
+                    "%(topics)s merged into “%(topic)s”; %(count)d posts took it.",
+                    merge.posts_moved,
+                )
+                % {
+                    "topics": ", ".join(f"“{topic.name}”" for topic in merge.merged),
+                    "topic": merge.kept.name,
+                    "count": merge.posts_moved,
+                },
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/archive/topic/merge_topics.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge topics"),
+                "opts": self.opts,
+                "form": form,
+                "topics": topics,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "action": "merge",
+            },
+        )
 
     def get_urls(self):
         suggest = self.admin_site.admin_view(self.suggest)
@@ -523,16 +608,30 @@ class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
     search_fields = ["title", "intro", "outro"]
     ordering = ["-year", "-number"]
     actions = ["publish", "publish_with_posts", "unpublish", "send_by_email", download_markdown]
-    readonly_fields = ["email_delivery"]
+    readonly_fields = ["dates", "email_delivery"]
     fieldsets = [
-        (None, {"fields": [("year", "number"), "title", "version"]}),
+        (None, {"fields": ["dates", "title", "version"]}),
         (_("Text"), {"fields": ["intro", "outro"]}),
         (_("Publishing"), {"fields": ["status", "published_at"]}),
-        (_("Email"), {"fields": ["email_delivery"]}),
     ]
+    # A new week is chosen by a day in it (WeekAddForm), never by its ISO number; it has no
+    # mail yet.
+    add_fieldsets = [(None, {"fields": ["day", "title", "version"]}), *fieldsets[1:]]
+    fieldsets = [*fieldsets, (_("Email"), {"fields": ["email_delivery"]})]
+
+    class Media:
+        js = ["js/markdown-preview.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_post_count()
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = WeekAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets if obj else self.add_fieldsets
 
     def get_urls(self):
         publish = path(
@@ -540,7 +639,112 @@ class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
             self.admin_site.admin_view(self.publish_view),
             name="archive_week_publish",
         )
-        return [publish, *super().get_urls()]
+        board = path(
+            "<path:object_id>/board/",
+            self.admin_site.admin_view(self.board_view),
+            name="archive_week_board",
+        )
+        return [publish, board, *super().get_urls()]
+
+    @admin.display(description=_("week"))
+    def dates(self, week):
+        return format_html(
+            "{} ({} – {})",
+            week.iso_label,
+            date_format(week.start, "DATE_FORMAT"),
+            date_format(week.end, "DATE_FORMAT"),
+        )
+
+    # The week board: the week in progress on one page.
+
+    def board_view(self, request, object_id):
+        """The week's posts in reading order, to reorder (drag and drop with
+        static/js/week-board.js, or the move buttons, which are a plain form), with what each
+        still lacks, the preview, and the way to publishing it (publish_view)."""
+        week = self.get_object(request, unquote(object_id))
+        if week is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, week):
+            raise PermissionDenied
+        # Reordering writes the posts' positions: it takes changing the week and its posts.
+        can_reorder = self.has_change_permission(request, week) and request.user.has_perm(
+            f"{Post._meta.app_label}.{get_permission_codename('change', Post._meta)}"
+        )
+        if request.method == "POST":
+            if not can_reorder:
+                raise PermissionDenied
+            return self.reorder(request, week)
+        posts = list(week.posts.in_reading_order().with_readiness())
+        self.focus_moved(posts, request.GET.get("moved", ""))
+        return TemplateResponse(
+            request,
+            "admin/archive/week/board.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Week board: %(week)s") % {"week": week.iso_label},
+                "opts": self.opts,
+                "week": week,
+                "original": week,
+                "posts": posts,
+                "ready_count": sum(not post.missing for post in posts),
+                # Said by the script once a dragged post is saved in its place.
+                "moved_message": gettext("“%(title)s” is now number %(place)s."),
+                "can_reorder": can_reorder,
+                "can_publish": self.has_change_permission(request, week),
+                "add_post_url": reverse("admin:archive_post_add")
+                + "?"
+                + urlencode({"week": week.pk, "posted_on": week.start.isoformat()}),
+            },
+        )
+
+    def reorder(self, request, week):
+        """A new order from the board: `order` (every post id, as dragged) or `move`
+        ("up-<id>", "down-<id>", a move button). Answers JSON to the script, else goes back to
+        the board with the moved post's button focused."""
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        moved = ""
+        try:
+            if "order" in request.POST:
+                order_week(week, self.ids(request.POST.getlist("order")), user=request.user)
+            else:
+                direction, _dash, post_id = request.POST.get("move", "").partition("-")
+                step = {"up": -1, "down": 1}.get(direction)
+                (post_id,) = self.ids([post_id])
+                if step is None:
+                    raise OrderOutdated(gettext("Choose a post to move up or down."))
+                move_within_week(week, post_id, step, user=request.user)
+                moved = f"{direction}-{post_id}"
+        except OrderOutdated as outdated:
+            if wants_json:
+                return JsonResponse({"error": str(outdated)}, status=409)
+            self.message_user(request, str(outdated), messages.ERROR)
+        else:
+            if wants_json:
+                return JsonResponse({"saved": True})
+        board = reverse("admin:archive_week_board", args=[week.pk])
+        return HttpResponseRedirect(f"{board}?{urlencode({'moved': moved})}" if moved else board)
+
+    @staticmethod
+    def focus_moved(posts, moved):
+        """After a move button's round trip (`?moved=up-<id>`), the keyboard is back on that
+        post's button for the same direction, or on its other one once it reached an end."""
+        direction, _dash, post_id = moved.partition("-")
+        for place, post in enumerate(posts):
+            post.focus = None
+            if str(post.pk) != post_id:
+                continue
+            first, last = place == 0, place == len(posts) - 1
+            if not first and (direction == "up" or last):
+                post.focus = "up"
+            elif not last:
+                post.focus = "down"
+
+    @staticmethod
+    def ids(values):
+        try:
+            return [int(value) for value in values]
+        except ValueError:
+            raise OrderOutdated(gettext("That is not a post of this week.")) from None
 
     @admin.display(description=_("ISO week"), ordering=("year", "number"))
     def iso_label(self, week):
@@ -609,9 +813,14 @@ class WeekAdmin(TamperedListInputMixin, admin.ModelAdmin):
             super().log_change(request, obj, message)
 
     def response_add(self, request, obj, post_url_continue=None):
-        return self.confirm_publishing(request, obj) or super().response_add(
-            request, obj, post_url_continue
-        )
+        if confirmation := self.confirm_publishing(request, obj):
+            return confirmation
+        response = super().response_add(request, obj, post_url_continue)
+        staying = {"_continue", "_addanother", "_saveasnew", IS_POPUP_VAR}
+        if staying.isdisjoint(request.POST) and IS_POPUP_VAR not in request.GET:
+            # A new week is filled in on its board.
+            return HttpResponseRedirect(reverse("admin:archive_week_board", args=[obj.pk]))
+        return response
 
     def response_change(self, request, obj):
         return self.confirm_publishing(request, obj) or super().response_change(request, obj)

@@ -1,12 +1,13 @@
 """The curator's forms: a pasted URL becomes a Link, reusing the one it normalises to."""
 
 from django import forms
-from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.admin.widgets import AdminDateWidget, AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from archive.capture import (
     normalized_urls,
     posts_featuring,
 )
-from archive.models import AboutPage, Link, Post, PostLink, Status, Topic, Week
+from archive.models import AboutPage, Link, Post, PostLink, Status, Topic, Week, topic_names
 from archive.normalize import InvalidURL, normalize_url
 from archive.services import plan_publication, weeks_left_empty
 from archive.weeks import IsoWeek
@@ -94,6 +95,16 @@ class EditConflictForm(forms.ModelForm):
         return cleaned_data
 
 
+def offer_preview(form, *names):
+    """Markdown fields that show, under them, how readers will see them: the address of the
+    preview the script asks for (static/js/markdown-preview.js). Without it they are plain."""
+    address = reverse("admin:archive_markdown_preview")
+    for name in names:
+        form.fields[name].widget.attrs.update(
+            {"data-preview": address, "data-preview-label": gettext("Preview")}
+        )
+
+
 class LinkAdminForm(forms.ModelForm):
     url = LinkURLField(label=_("URL as pasted"))
     image_url = forms.URLField(
@@ -145,6 +156,7 @@ class PostAdminForm(EditConflictForm):
         self.fields["topics"].widget.attrs.update(
             {"data-suggestions": reverse("admin:archive_topic_suggest"), "autocomplete": "off"}
         )
+        offer_preview(self, "summary", "commentary")
 
     def submitted_urls(self):
         """The source and link addresses this save would give the post."""
@@ -362,6 +374,37 @@ class MoveToWeekForm(forms.Form):
         self.fields["week"].initial = IsoWeek.of(timezone.localdate())
 
 
+class MergeTopicsForm(forms.Form):
+    """Which of the chosen topics stays: the others are merged into it. The one most posts use
+    is offered first."""
+
+    keep = forms.ModelChoiceField(
+        label=_("Topic to keep"),
+        queryset=Topic.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text=_(
+            "The other topics' posts take this topic, and their addresses lead to its page."
+        ),
+    )
+
+    def __init__(self, topics, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["keep"]
+        field.queryset = topics
+        field.label_from_instance = self.describe
+        most_used = topics.order_by("-post_count", "pk").first()
+        field.initial = most_used.pk if most_used else None
+
+    @staticmethod
+    def describe(topic):
+        return gettext("%(names)s, %(count)d posts (/%(slug)s/)") % {
+            "names": topic_names(topic.name, topic.name_en),
+            "count": topic.post_count,
+            "slug": topic.slug,
+        }
+
+
 class WeekAdminForm(EditConflictForm):
     """The week's form. Its status is not saved by the form: publishing and unpublishing are
     the publishing service's (archive/services.py, through WeekAdmin). A week that cannot be
@@ -369,11 +412,12 @@ class WeekAdminForm(EditConflictForm):
 
     class Meta:
         model = Week
-        fields = ["year", "number", "title", "intro", "outro", "status", "published_at"]
+        fields = ["title", "intro", "outro", "status", "published_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.saved_status = self.instance.status if self.instance.pk else None
+        offer_preview(self, "intro", "outro")
 
     @property
     def status_change(self):
@@ -409,3 +453,35 @@ class AboutPageAdminForm(EditConflictForm):
         model = AboutPage
         fields = ["community_name", "community_url", "text", "text_en"]
         field_classes = {"community_url": LinkURLField}
+
+
+class WeekAddForm(WeekAdminForm):
+    """A new week, chosen by any day in it: the curator never types an ISO week number."""
+
+    day = forms.DateField(
+        label=_("A day of the week"),
+        widget=AdminDateWidget,
+        help_text=_("Any day from Monday to Sunday of the week (ISO weeks start on Monday)."),
+    )
+
+    field_order = ["day"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].initial = timezone.localdate()
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        iso_week = IsoWeek.of(day)
+        if existing := Week.objects.at(iso_week).first():
+            raise ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext("There is a week for %(day)s already:") % {"day": day.isoformat()},
+                    reverse("admin:archive_week_board", args=[existing.pk]),
+                    f"{existing.display_title} ({iso_week.iso_label})",
+                ),
+                code="unique",
+            )
+        self.instance.year, self.instance.number = iso_week.year, iso_week.number
+        return day

@@ -6,10 +6,11 @@ around a bulk publish. Messages are stored in English (gettext_noop) and shown i
 language on the object's history page and in the record at the top of its change page.
 """
 
+import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, Subquery
 from django.utils.translation import gettext, gettext_noop
@@ -19,19 +20,33 @@ from archive.models import Status
 PUBLISHED = gettext_noop("Published.")
 UNPUBLISHED = gettext_noop("Unpublished.")
 STATUS_MESSAGES = {Status.PUBLISHED: PUBLISHED, Status.DRAFT: UNPUBLISHED}
+REORDERED = gettext_noop("Put its posts in a new order.")
+MERGED_IN = gettext_noop(
+    "Merged %(topics)s into this topic (posts that took this topic: %(posts)s)."
+)
+MERGED_INTO = gettext_noop("Merged into “%(topic)s”.")
 
 
-def record_action(user, obj, message):
+def record_action(user, obj, message, *, values=None):
     """Write into `obj`'s history that `user` did what `message` says (a sentence marked with
     gettext_noop, such as PUBLISHED), now."""
-    record_actions(user, [obj], message)
+    record_actions(user, [obj], message, values=values)
 
 
-def record_actions(user, objects, message):
-    """record_action for many objects, in one insert."""
+def record_actions(user, objects, message, *, values=None, flag=CHANGE):
+    """record_action for many objects, in one insert. `values` fill the message's
+    placeholders when it is shown (in the language of whoever reads it then); `flag` is the
+    admin's kind of entry (DELETION for an object written away, such as a merged topic)."""
     objects = list(objects)
+    if values:
+        message = json.dumps({"message": message, "values": values}, ensure_ascii=False)
     if objects:
-        LogEntry.objects.log_actions(user.pk, objects, CHANGE, change_message=message)
+        LogEntry.objects.log_actions(user.pk, objects, flag, change_message=message)
+
+
+def record_deletions(user, objects, message, *, values=None):
+    """Write that `user` removed these objects (before they go), saying how."""
+    record_actions(user, objects, message, values=values, flag=DELETION)
 
 
 @contextmanager
@@ -45,8 +60,15 @@ def record_status_change(user, queryset, status):
 
 def message_of(entry):
     """An entry's message in the current language: the admin's own, or one recorded here."""
-    if entry.is_change() and entry.change_message and not entry.change_message.startswith("["):
-        return gettext(entry.change_message)
+    message = entry.change_message
+    if message.startswith("{"):  # recorded with values (record_actions)
+        try:
+            recorded = json.loads(message)
+            return gettext(recorded["message"]) % recorded["values"]
+        except (ValueError, KeyError, TypeError):
+            return message
+    if (entry.is_change() or entry.is_deletion()) and message and not message.startswith("["):
+        return gettext(message)
     return entry.get_change_message()
 
 

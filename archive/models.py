@@ -229,12 +229,13 @@ class KeepsFormerSlugs:
                 former = getattr(self, "_stored_slug", None) or self._slug_in_database()
                 saved = super().save(*args, **kwargs)
                 if former and former != self.slug:
-                    self._keep_former_slug(former)
+                    self.keep_former_slug(former)
         self._stored_slug = self.slug
         return saved
 
-    def _keep_former_slug(self, slug):
-        # A slug another row had before now points here: the latest owner wins.
+    def keep_former_slug(self, slug):
+        """Make `slug` one of this row's former slugs: a slug another row had before now points
+        here (the latest owner wins)."""
         history, owner = self.former_slugs.model.objects, self.former_slugs.field.name
         if not history.filter(slug=slug).update(**{owner: self, "changed": timezone.now()}):
             history.create(slug=slug, **{owner: self})
@@ -695,6 +696,14 @@ class PostQuerySet(CuratedQuerySet):
     def in_reading_order(self):
         return self.order_by("position", "posted_on", "id")
 
+    def with_readiness(self):
+        """Annotate each post with what `Post.missing` reads: whether it has a link (its source
+        or any other) and a topic, in the same query."""
+        return self.annotate(
+            has_link=Q(source__isnull=False) | Exists(PostLink.objects.filter(post=OuterRef("pk"))),
+            has_topic=Exists(PostTopic.objects.filter(content_object=OuterRef("pk"))),
+        )
+
     def newest_first(self):
         return self.order_by("-posted_on", "-id")
 
@@ -825,6 +834,19 @@ class Post(KeepsFormerSlugs, Curated):
     def prepare_to_save(self, render=render_markdown):
         super().prepare_to_save(render=render)
         self.summary_lead_html, self.summary_more_html = split_summary(self.summary_html)
+
+    @property
+    def missing(self):
+        """What the post lacks before a week is ready to go out (the week board's list): a
+        summary, a link, a topic, and being published rather than a draft. Needs
+        `with_readiness()`."""
+        lacking = [
+            (not self.summary.strip(), _("a summary")),
+            (not self.has_link, _("a link")),
+            (not self.has_topic, _("a topic")),
+            (self.status != Status.PUBLISHED, _("to be published (it is a draft)")),
+        ]
+        return [what for lacks, what in lacking if lacks]
 
     def base_slug(self):
         return slugify(self.title, allow_unicode=True)[: SLUG_MAX_LENGTH - 10].strip("-") or "post"

@@ -29,6 +29,7 @@ from archive.models import (
     Status,
     Subscriber,
     Topic,
+    TopicSlug,
     Week,
 )
 from archive.normalize import normalize_url
@@ -513,6 +514,121 @@ def move_posts_to_week(posts, iso_week):
         # The weeks they left show them no more, though no row of theirs was written.
         bulk_content_written.send(sender=Week, pks=sorted(left))
     return week, len(moving)
+
+
+class OrderOutdated(Exception):
+    """The order given is not of the posts the week has now: someone added, moved or removed one
+    since the page showing the week was opened. Nothing was changed."""
+
+
+def order_week(week, post_ids, *, user=None):
+    """Put the week's posts in the order of `post_ids` (the first is read first), in one
+    transaction, and return how many posts changed place. The ids must be those of every post
+    the week has now, each once; otherwise OrderOutdated, and nothing changes. `user`, when
+    known, is recorded in the week's history. A post that changes place counts as edited (its
+    `updated` time), so a curator's form opened before cannot put back its old position
+    unawares (archive.forms.EditConflictForm)."""
+    with transaction.atomic():
+        week = Week.objects.select_for_update().get(pk=week.pk)
+        posts = {post.pk: post for post in week.posts.all()}
+        if len(post_ids) != len(posts) or set(post_ids) != set(posts):
+            raise OrderOutdated(
+                gettext(
+                    "The posts of %(week)s changed since this page was opened, so the order was "
+                    "not saved. Here they are as they are now."
+                )
+                % {"week": week.iso_label}
+            )
+        now = timezone.now()
+        moved = []
+        for position, pk in enumerate(post_ids):
+            post = posts[pk]
+            if post.position != position:
+                post.position, post.updated = position, now
+                moved.append(post)
+        Post.objects.bulk_update(moved, ["position", "updated"])
+        if moved:
+            _record(user, [week], history.REORDERED)
+    return len(moved)
+
+
+def move_within_week(week, post_id, step, *, user=None):
+    """Move one post of the week `step` places later (earlier when negative) in its reading
+    order, no further than the ends; returns how many posts changed place (see order_week)."""
+    order = list(week.posts.in_reading_order().values_list("pk", flat=True))
+    if post_id not in order:
+        raise OrderOutdated(
+            gettext("That post is no longer in %(week)s.") % {"week": week.iso_label}
+        )
+    place = order.index(post_id)
+    order.insert(min(max(place + step, 0), len(order) - 1), order.pop(place))
+    return order_week(week, order, user=user)
+
+
+@dataclass(frozen=True)
+class TopicMerge:
+    kept: Topic
+    merged: tuple[Topic, ...]
+    posts_moved: int  # posts that had a merged topic and not the kept one
+
+
+def merge_topics(keep, topics, *, user=None) -> TopicMerge:
+    """Make `topics` one with `keep`, in one transaction: every post of a merged topic has the
+    kept topic instead (once, however many of the merged topics it had), the merged topics are
+    deleted, and each one's slug, with its own former slugs, becomes a former slug of the kept
+    topic, so their pages and feeds answer with a permanent redirect (digest/addresses.py).
+
+    A kept topic with a Korean name and no English one takes the English name of the first
+    merged topic that has one, else the first merged topic's name written in Latin letters
+    ("NLP" merged into "자연어처리"): readers of the English pages, and search, keep finding it
+    by the word they knew. Nothing else of the kept topic changes. `user`, when known, is
+    recorded in the kept topic's history and in each merged topic's. The content version goes up
+    with these writes (database triggers), and the front cache forgets the pages of both topics
+    and of every post moved (digest/purge.py, through the signals of these writes).
+    """
+    with transaction.atomic():
+        keep = Topic.objects.select_for_update().get(pk=keep.pk)
+        pks = {topic.pk for topic in topics} - {keep.pk}
+        merged = tuple(Topic.objects.filter(pk__in=pks).order_by(Lower("name"), "pk"))
+        if not merged:
+            return TopicMerge(keep, (), 0)
+        having_kept = set(
+            PostTopic.objects.filter(tag=keep).values_list("content_object", flat=True)
+        )
+        moving = {}  # post → the one row that takes the kept topic
+        for pk, post in (
+            PostTopic.objects.filter(tag__in=merged)
+            .order_by("pk")
+            .values_list("pk", "content_object")
+        ):
+            if post not in having_kept:
+                moving.setdefault(post, pk)
+        PostTopic.objects.filter(pk__in=moving.values()).update(tag=keep)
+        TopicSlug.objects.filter(topic__in=merged).update(topic=keep, changed=timezone.now())
+        if not keep.name_en and not keep.name.isascii():
+            keep.name_en = next(
+                (topic.name_en for topic in merged if topic.name_en),
+                next((topic.name for topic in merged if topic.name.isascii()), ""),
+            )
+            if keep.name_en:
+                keep.save(update_fields=["name_en"])
+        if user is not None:
+            history.record_action(
+                user,
+                keep,
+                history.MERGED_IN,
+                values={
+                    "topics": ", ".join(f"“{topic.name}”" for topic in merged),
+                    "posts": len(moving),
+                },
+            )
+            history.record_deletions(user, merged, history.MERGED_INTO, values={"topic": keep.name})
+        slugs = [topic.slug for topic in merged]
+        # The rows left (posts that had the kept topic already) go with their topics.
+        Topic.objects.filter(pk__in=pks).delete()
+        for slug in slugs:
+            keep.keep_former_slug(slug)
+    return TopicMerge(keep, merged, len(moving))
 
 
 class SiteNotEmpty(Exception):

@@ -1,7 +1,12 @@
 import json
 
 from django import template
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+
+from archive.models import Status, Week
+from archive.weeks import IsoWeek
 
 register = template.Library()
 
@@ -22,3 +27,12 @@ def bookmarklet_href(context):
         "})();"
     )
     return "javascript:" + script
+
+
+@register.simple_tag
+def weeks_in_progress(limit=5):
+    """The weeks a curator works on, for the admin's home page: this week's, and the drafts,
+    the newest first."""
+    this_week = IsoWeek.of(timezone.localdate())
+    in_progress = Q(status=Status.DRAFT) | Q(year=this_week.year, number=this_week.number)
+    return list(Week.objects.filter(in_progress).with_post_count().newest_first()[:limit])

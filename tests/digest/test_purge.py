@@ -254,3 +254,31 @@ def test_many_keys_go_in_several_requests(front_cache, settings, monkeypatch):
     purge.purge({"post-1", "post-2", "post-3"})
 
     assert front_cache.bans == [{"post-1", "post-2"}, {"post-3"}]
+
+
+def test_merging_topics_purges_both_topics_and_the_posts_moved(weeks, purged):
+    from archive.models import Topic
+    from archive.services import merge_topics
+
+    _before, week, first, draft = weeks
+    other = make_post("다른 글", week=week, published=True, topics=["자연어처리"])
+    merged, kept = topic("NLP"), topic("자연어처리")
+
+    keys = purged(
+        lambda: merge_topics(Topic.objects.get(name="자연어처리"), Topic.objects.filter(name="NLP"))
+    )
+
+    assert {merged, kept, f"post-{first.pk}", f"week-{week.pk}"} <= keys
+    assert f"post-{draft.pk}" not in keys
+    # The kept topic took the English name "NLP": the pages of its posts show it.
+    assert f"post-{other.pk}" in keys
+
+
+def test_reordering_a_week_purges_its_page_and_the_posts_moved(weeks, purged):
+    from archive.services import order_week
+
+    _before, week, first, draft = weeks
+
+    keys = purged(lambda: order_week(week, [draft.pk, first.pk]))  # both were at position 0
+
+    assert {f"week-{week.pk}", f"post-{first.pk}"} <= keys

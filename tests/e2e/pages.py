@@ -31,6 +31,12 @@ CURATOR_PAGES = {
     "admin link page": lambda site: f"/admin/archive/link/{site.post.links.first().pk}/change/",
     # What publishing the week sends out, before it does (archive/services.py).
     "admin week publishing": lambda site: f"/admin/archive/week/{site.week.pk}/publish/",
+    # The week in progress on one page, and a week started by a day (archive/admin.py).
+    "admin week board": lambda site: f"/admin/archive/week/{site.week.pk}/board/",
+    "admin new week": lambda site: "/admin/archive/week/add/",
+    "admin week change": lambda site: f"/admin/archive/week/{site.week.pk}/change/",
+    # With the week boards in progress.
+    "admin home": lambda site: "/admin/",
 }
 
 DESKTOP = {"width": 1280, "height": 800}

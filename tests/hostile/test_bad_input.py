@@ -16,6 +16,7 @@ from taggit.utils import parse_tags
 
 from archive.models import Link, Post, PostLink, Topic, Week
 from archive.services import publish_week
+from archive.weeks import IsoWeek
 from tests.factories import make_post, make_user, make_week
 from tests.hostile.safety import assert_feed_runs_nothing, assert_runs_nothing
 from tests.html import form_values, parse_html
@@ -207,7 +208,7 @@ def test_the_week_form_keeps_text_or_refuses_it(curator):
 
     for field in ["title", "intro", "outro"]:
         for name, value in {**TEXT, **REFUSED_TEXT}.items():
-            values |= {"year": "2021", "number": str(next(week))}
+            values |= {"day": IsoWeek(2021, next(week)).start.isoformat()}
             refused = name in REFUSED_TEXT
             stored = lambda field=field: getattr(Week.objects.latest("id"), field)  # noqa: E731
             submit(curator, add, values, field, value, refused=refused, stored=stored)
@@ -243,7 +244,7 @@ def test_a_duplicate_week_link_or_topic_is_refused_on_its_field(curator):
     make_post(topics=["자연어처리"])
     Link.objects.for_url("https://github.com/kakaobrain/pororo")
     cases = [
-        ("admin:archive_week_add", {"year": "2021", "number": "5"}, "__all__"),
+        ("admin:archive_week_add", {"day": "2021-02-03"}, "day"),
         ("admin:archive_link_add", {"url": "https://GitHub.com/kakaobrain/pororo?fbclid=1"}, "url"),
         ("admin:archive_topic_add", {"name": "자연어처리", "slug": "nlp-2"}, "name"),
     ]
