@@ -339,7 +339,8 @@ def test_every_page_is_one_accessible_document(client, round_up_week, url):
     ids = [element["id"] for element in page.select("[id]")]
     assert len(ids) == len(set(ids))
     for field in page.select("input:not([type=hidden]), select, textarea"):
-        assert page.select_one(f"label[for='{field['id']}']"), field
+        labelled_by_id = field.get("id") and page.select_one(f"label[for='{field['id']}']")
+        assert labelled_by_id or field.find_parent("label"), field
     assert page.select("[style]") == []
     assert page.select("style") == []
     # Scripts are files, or structured data (JSON-LD), which no browser runs.
