@@ -76,7 +76,7 @@ def test_every_address_has_a_copy_button_the_script_reveals(client, week):
         assert button["data-address"] == row.select_one("a.feed-address")["href"]
         assert button.has_attr("hidden")  # shown by static/js/copy-address.js
         assert text(button).startswith("복사")
-        assert button["data-copied"] == "복사했습니다"
+        assert button["data-copied"] == "복사됨"
     # Each button names which address it copies, for a screen reader.
     assert texts(block, "button .visually-hidden") == ["RSS 주소", "Atom 주소"]
 

@@ -58,8 +58,8 @@ def test_a_feed_address_is_copied_with_one_click(new_context, site):
 
     expected = page.evaluate("(link) => link.href", address.element_handle())
     assert page.evaluate("() => navigator.clipboard.readText()") == expected
-    expect(button).to_contain_text("복사했습니다")
-    expect(page.get_by_role("status")).to_have_text("복사했습니다")
+    expect(button).to_contain_text("복사됨")
+    expect(page.get_by_role("status")).to_have_text("복사됨")
 
 
 def test_without_the_script_addresses_are_selectable_text(new_context, site):
