@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from archive.export import week_markdown
 from archive.models import Post, Week
 from archive.weeks import IsoWeek
-from digest import http_cache
+from digest import fragments, http_cache
 from digest.addresses import at_address
 from digest.caching import may_preview
 from digest.forms import SearchForm
@@ -56,7 +56,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         weeks = Week.objects.published().newest_first()
         week = weeks.first()
-        posts = week.posts.published().in_reading_order().for_display() if week else ()
+        posts = fragments.attach(week.posts.published().in_reading_order()) if week else ()
         topics = published_topics(self.request).order_by("-post_count", "name")
         return super().get_context_data(
             week=week,
@@ -98,8 +98,11 @@ class WeekView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         published = Week.objects.published()
+        posts = self.visible(self.object.posts.all()).in_reading_order()
+        # A preview renders every post now: a draft shows a badge no stored fragment has.
+        posts = posts.for_display() if may_preview(self.request) else fragments.attach(posts)
         return super().get_context_data(
-            posts=self.visible(self.object.posts.all()).in_reading_order().for_display(),
+            posts=posts,
             previous_week=published.before(self.object),
             next_week=published.after(self.object),
             **kwargs,
