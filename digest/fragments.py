@@ -204,11 +204,11 @@ def stale(language):
     return Post.objects.filter(~Exists(current))
 
 
-def refresh(at_most=None):
-    """Render and store the missing fragments, `at_most` posts per language (None: all).
-    Returns True when none is missing any more."""
+def refresh(at_most=None, languages=None):
+    """Render and store the missing fragments, `at_most` posts per language (None: all), in
+    `languages` (None: the site's). Returns True when none is missing any more."""
     done = True
-    for language, _name in settings.LANGUAGES:
+    for language in languages or [code for code, _name in settings.LANGUAGES]:
         rendered = 0
         while at_most is None or rendered < at_most:
             size = BATCH if at_most is None else min(BATCH, at_most - rendered)

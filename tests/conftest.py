@@ -81,3 +81,12 @@ def page_server(httpserver, no_outside_connections, settings):
     settings.LINK_METADATA_FETCH = True
     settings.LINK_FETCH_LOOPBACK_PORTS = frozenset({httpserver.port})
     return httpserver
+
+
+@pytest.fixture(autouse=True)
+def _no_recent_pages_from_other_tests():
+    """Each process keeps the pages it answered last (digest/recent_pages.py): not from one
+    test to the next, whose databases may be in the same state."""
+    from digest.recent_pages import recent_pages
+
+    recent_pages.clear()
