@@ -105,7 +105,8 @@ class RecentPagesMiddleware:
             if response is not None:
                 return response
         response = self.get_response(request)
-        self.keep(request, response)
+        if enabled():
+            self.keep(request, response)
         return response
 
     def recent(self, request):
