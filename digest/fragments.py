@@ -54,6 +54,8 @@ TEMPLATES = (
     "digest/feeds/week_post.html",
     "digest/feeds/week_summary_post.html",
 )
+# What the week page and home show of a fragment.
+PAGE = ("page_html",)
 # Posts rendered in one transaction, and at most after a commit in the writer's own process;
 # more go to a background task.
 BATCH = 200

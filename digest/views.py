@@ -56,7 +56,11 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         weeks = Week.objects.published().newest_first()
         week = weeks.first()
-        posts = fragments.attach(week.posts.published().in_reading_order()) if week else ()
+        posts = (
+            fragments.attach(week.posts.published().in_reading_order(), only=fragments.PAGE)
+            if week
+            else ()
+        )
         topics = published_topics(self.request).order_by("-post_count", "name")
         return super().get_context_data(
             week=week,
@@ -100,7 +104,10 @@ class WeekView(PreviewMixin, DetailView):
         published = Week.objects.published()
         posts = self.visible(self.object.posts.all()).in_reading_order()
         # A preview renders every post now: a draft shows a badge no stored fragment has.
-        posts = posts.for_display() if may_preview(self.request) else fragments.attach(posts)
+        if may_preview(self.request):
+            posts = posts.for_display()
+        else:
+            posts = fragments.attach(posts, only=fragments.PAGE)
         return super().get_context_data(
             posts=posts,
             previous_week=published.before(self.object),
