@@ -24,7 +24,6 @@ of posts, a new release) goes to a background task (`tasks.render_fragments`, or
 """
 
 import hashlib
-import logging
 from functools import cache
 
 import django
@@ -41,8 +40,6 @@ from archive.models import ContentVersion, Link, Post, PostLink, PostTopic, Topi
 from archive.signals import bulk_content_written
 from archive.versioning import VERSION_ROW
 from digest.models import PostFragment
-
-logger = logging.getLogger(__name__)
 
 # Stands for the post's number in the week in a stored page fragment (digest/includes/post.html
 # shows it first, before anything a curator wrote; sanitised HTML holds no comments).
