@@ -30,7 +30,7 @@ from django.utils.http import http_date
 
 from archive.versioning import current_state
 from archive.weeks import IsoWeek
-from digest import http_cache
+from digest import http_cache, recent_pages
 
 CACHE_PREFIX = "fresh:v2"  # v2: entries hold their surrogate keys (digest.http_cache)
 
@@ -78,6 +78,7 @@ def cached_until_changed(view, *, weekly=False):
             response.headers["ETag"] = etag
             response.headers["Last-Modified"] = http_date(last_modified)
             http_cache.share(request, response)
+            recent_pages.remember(request, etag, last_modified, week and week.iso_label)
         return response
 
     return wrapper

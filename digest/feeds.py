@@ -30,13 +30,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from archive.models import Post, PostTopic, Week
-from digest import http_cache
+from digest import fragments, http_cache
 from digest.addresses import at_address
 from digest.caching import state_for
 from digest.topics import published_topics
 
 LATEST_WEEKS = 20
 LATEST_POSTS = 50
+# What the posts and topic feeds show of a post's fragment (digest/fragments.py).
+ENTRY = ("entry_html", "categories")
 
 # Everything outside XML 1.0's Char production: C0 controls but tab and newlines, lone
 # surrogates, U+FFFE and U+FFFF.
@@ -65,6 +67,10 @@ def absolutize_links(html, base_url):
     return ANCHOR_TAG.sub(lambda tag: HREF.sub(resolve, tag[0]), html).strip()
 
 
+def join_html(*parts):
+    return "\n".join(part for part in parts if part)
+
+
 def entry_id(obj, kind):
     """A tag: URI (RFC 4151) that survives any edit of the title or slug."""
     host = urlsplit(settings.SITE_URL).hostname
@@ -78,11 +84,11 @@ def curator_name(user):
 
 
 def visible_posts():
-    """Published posts with all a feed shows of them, in four queries whatever their number."""
+    """Published posts with what a feed shows of them beside their stored fragments
+    (`fragments.attach` adds those, and the rest for a post without)."""
     return (
         Post.objects.published()
-        .for_display()
-        .select_related("curator")
+        .select_related("source", "week", "curator")
         # When readers could first see it: a post published ahead of its week waits for the week.
         .annotate(visible_since=Greatest("published_at", "week__published_at"))
     )
@@ -233,21 +239,23 @@ class WeekEntries:
 
     def item_categories(self, week):
         return list(
-            dict.fromkeys(
-                name
-                for post in week.visible_posts
-                for topic in post.topics.all()
-                for name in topic_categories(topic)
-            )
+            dict.fromkeys(name for post in week.visible_posts for name in post_categories(post))
         )
 
     def item_description(self, week):
-        html = render_to_string("digest/feeds/week_summary.html", {"week": week})
-        return absolutize_links(html, self.item_link(week))
+        items = "".join(f"\n{fragments.summary_item(post)}" for post in week.visible_posts)
+        return join_html(self.intro(week), f"<ol>{items}\n</ol>" if items else "")
 
     def item_content(self, week):
-        html = render_to_string("digest/feeds/week.html", {"week": week})
-        return absolutize_links(html, self.item_link(week))
+        posts = "\n".join(
+            fragments.week_entry(post, number)
+            for number, post in enumerate(week.visible_posts, start=1)
+        )
+        outro = absolutize_links(week.outro_html, self.item_link(week))
+        return join_html(self.intro(week), posts, outro)
+
+    def intro(self, week):
+        return absolutize_links(week.intro_html, self.item_link(week))
 
 
 class PostEntries:
@@ -270,16 +278,13 @@ class PostEntries:
         return curator_name(post.curator) or settings.SITE_NAME
 
     def item_categories(self, post):
-        return list(
-            dict.fromkeys(name for topic in post.topics.all() for name in topic_categories(topic))
-        )
+        return post_categories(post)
 
     def item_description(self, post):
         return absolutize_links(post.summary_html, self.item_link(post))
 
     def item_content(self, post):
-        html = render_to_string("digest/feeds/post.html", {"post": post, "with_week": True})
-        return absolutize_links(html, self.item_link(post))
+        return fragments.entry(post)
 
 
 class WeeksFeed(WeekEntries, SiteFeed):
@@ -292,12 +297,27 @@ class WeeksFeed(WeekEntries, SiteFeed):
     subtitle = description
 
     def items(self):
-        posts = visible_posts().in_reading_order()
+        # What an entry shows of a post beside its fragment (`fragments.attach` completes a
+        # post that has none): its week, dates and curator.
+        posts = (
+            visible_posts()
+            .in_reading_order()
+            .select_related(None)
+            .select_related("curator")
+            .only("week", "updated", "published_at", "curator__first_name", "curator__last_name")
+        )
         # In the order of their publication, like their dates: a week of 2021 imported in 2026
         # is dated (and placed) in 2021, and a week published late comes as news.
-        return Week.objects.latest_published().prefetch_related(
-            Prefetch("posts", posts, to_attr="visible_posts")
-        )[:LATEST_WEEKS]
+        weeks = list(
+            Week.objects.latest_published().prefetch_related(
+                Prefetch("posts", posts, to_attr="visible_posts")
+            )[:LATEST_WEEKS]
+        )
+        fragments.attach(
+            (post for week in weeks for post in week.visible_posts),
+            only=("week_entry_html", "summary_item_html", "categories"),
+        )
+        return weeks
 
 
 class PostsFeed(PostEntries, SiteFeed):
@@ -310,7 +330,7 @@ class PostsFeed(PostEntries, SiteFeed):
     subtitle = description
 
     def items(self):
-        return latest_visible(visible_posts())
+        return fragments.attach(latest_visible(visible_posts()), only=ENTRY)
 
 
 class TopicFeed(PostEntries, SiteFeed):
@@ -337,7 +357,7 @@ class TopicFeed(PostEntries, SiteFeed):
         return absolute_url(topic.get_absolute_url())
 
     def items(self, topic):
-        return latest_visible(visible_posts().filter(topics=topic))
+        return fragments.attach(latest_visible(visible_posts().filter(topics=topic)), only=ENTRY)
 
 
 # Discovery: a page listing every feed, and an OPML file of the feeds to follow together.
@@ -385,6 +405,15 @@ def site_feeds():
         }
         for title, description, formats, in_opml in SITE_FEEDS
     ]
+
+
+def post_categories(post):
+    """An entry's categories: both names of each of the post's topics."""
+    if post.fragment:
+        return post.fragment.categories
+    return list(
+        dict.fromkeys(name for topic in post.topics.all() for name in topic_categories(topic))
+    )
 
 
 def topic_categories(topic):

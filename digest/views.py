@@ -14,7 +14,7 @@ from archive.export import week_markdown
 from archive.models import AboutPage, Post, Week
 from archive.reading import reading_minutes
 from archive.weeks import IsoWeek
-from digest import http_cache
+from digest import fragments, http_cache
 from digest.addresses import at_address
 from digest.caching import may_preview
 from digest.forms import SearchForm
@@ -77,7 +77,15 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         weeks = Week.objects.published().newest_first()
         week = weeks.first()
-        posts = list(week.posts.published().in_reading_order().for_display()) if week else []
+        # The contents list reads every post's title and topics; the posts themselves are
+        # their stored fragments (digest/fragments.py).
+        posts = (
+            fragments.attach(
+                week.posts.published().in_reading_order().for_display(), only=fragments.PAGE
+            )
+            if week
+            else []
+        )
         topics = published_topics(self.request).order_by("-post_count", "name")
         return super().get_context_data(
             week=week,
@@ -120,7 +128,13 @@ class WeekView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         published = Week.objects.published()
-        posts = list(self.visible(self.object.posts.all()).in_reading_order().for_display())
+        posts = self.visible(self.object.posts.all()).in_reading_order().for_display()
+        # A preview renders every post now: a draft shows a badge no stored fragment has.
+        posts = (
+            list(posts)
+            if may_preview(self.request)
+            else fragments.attach(posts, only=fragments.PAGE)
+        )
         overview = WeekOverview.of(self.object, posts)
         return super().get_context_data(
             posts=posts,

@@ -99,3 +99,12 @@ def smtp_server(settings):
     recorder.port = controller.port
     yield recorder
     controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_recent_pages_from_other_tests():
+    """Each process keeps the pages it answered last (digest/recent_pages.py): not from one
+    test to the next, whose databases may be in the same state."""
+    from digest.recent_pages import recent_pages
+
+    recent_pages.clear()

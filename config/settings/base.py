@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "digest.http_cache.NeverShareCookiesMiddleware",
     "config.middleware.DropNulCharactersFromQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The pages this process answered last, sent again from here while the content is the same.
+    "digest.recent_pages.RecentPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "digest.middleware.LanguageFromAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,6 +176,9 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CACHE_SECONDS = env_int("CACHE_SECONDS", 600)
+# Each app process keeps the reader pages it answered last, whole, up to this many bytes
+# (digest/recent_pages.py); 0 turns that off.
+RECENT_PAGES_BYTES = env_int("RECENT_PAGES_BYTES", 32 * 1024 * 1024)
 # What caches in front may do with reader pages and feeds (digest/http_cache.py): serve a copy
 # for SHARED_CACHE_SECONDS, then stale while fetching a new one, or when Django fails or is down.
 # Every change is purged at once (FRONT_CACHE_PURGE_URLS); only a scheduled publication coming

@@ -6,6 +6,7 @@ from django.utils.html import _json_script_escapes, escape, format_html
 from django.utils.safestring import mark_safe
 
 from archive import reading
+from digest import fragments
 
 register = template.Library()
 
@@ -34,3 +35,9 @@ def readable_address(url):
     a long one wrapping after a slash rather than inside a word. For display only; the link
     keeps the address as it is."""
     return mark_safe("/<wbr>".join(escape(part) for part in uri_to_iri(url).split("/")))
+
+
+@register.filter
+def numbered(page_html, number):
+    """A post's stored page fragment (digest/fragments.py) with its number in the week."""
+    return mark_safe(fragments.numbered(page_html, number))
