@@ -68,6 +68,14 @@ class PreviewMixin:
         return response
 
 
+def contents(posts):
+    """A week's posts in reading order, each with its stored fragment (digest/fragments.py) and
+    its topics, which the contents list names beside every title."""
+    return fragments.attach(
+        posts.in_reading_order().prefetch_related("topics"), only=fragments.PAGE
+    )
+
+
 class HomeView(TemplateView):
     """The newest week, called "this week" only while it is the current ISO week (the page's
     cache turns with the week: digest/urls.py); then the earlier weeks and the topics."""
@@ -77,15 +85,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         weeks = Week.objects.published().newest_first()
         week = weeks.first()
-        # The contents list reads every post's title and topics; the posts themselves are
-        # their stored fragments (digest/fragments.py).
-        posts = (
-            fragments.attach(
-                week.posts.published().in_reading_order().for_display(), only=fragments.PAGE
-            )
-            if week
-            else []
-        )
+        posts = contents(week.posts.published()) if week else []
         topics = published_topics(self.request).order_by("-post_count", "name")
         return super().get_context_data(
             week=week,
@@ -128,12 +128,12 @@ class WeekView(PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         published = Week.objects.published()
-        posts = self.visible(self.object.posts.all()).in_reading_order().for_display()
+        posts = self.visible(self.object.posts.all())
         # A preview renders every post now: a draft shows a badge no stored fragment has.
         posts = (
-            list(posts)
+            list(posts.in_reading_order().for_display())
             if may_preview(self.request)
-            else fragments.attach(posts, only=fragments.PAGE)
+            else contents(posts)
         )
         overview = WeekOverview.of(self.object, posts)
         return super().get_context_data(
