@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from archive import history
+from archive import history, search
 from archive.content import ContentError, PostContent, WeekContent
 from archive.models import Link, Post, PostLink, PostTopic, Status, Topic, Week
 from archive.normalize import normalize_url
@@ -79,7 +79,8 @@ def write_weeks(contents, *, publish=False) -> list[WrittenWeek]:
             rendered[text] = render_markdown(text)
         return rendered[text]
 
-    with transaction.atomic():
+    # The search index is written once, for everything written (archive.search).
+    with transaction.atomic(), search.deferred():
         return [_write_week(content, publish, render) for content in contents]
 
 
