@@ -31,7 +31,13 @@ from archive.weeks import IsoWeek
 # its id, so posts keep their positions, links their order and topics their posts. The content
 # version and the topic counts are derived from the rest, and made again by the restore.
 BACKUP_LABELS = ["auth.group", "auth.user", "archive"]
-BACKUP_EXCLUDED = ["archive.contentversion", "archive.topiccount"]
+# Derived from the content, and written again from it when restored.
+BACKUP_EXCLUDED = [
+    "archive.contentversion",
+    "archive.topiccount",
+    "archive.searchdocument",
+    "archive.searchposting",
+]
 
 
 @dataclass(frozen=True)
@@ -534,7 +540,7 @@ def restore_backup(path: Path, *, replace=False):
     migration and is overwritten by the backup's), but no users, weeks, posts, links or topics.
     Any failure rolls back everything, the replaced rows included.
     """
-    with transaction.atomic():
+    with transaction.atomic(), search.deferred():
         counts = _content_counts()
         if any(counts.values()):
             if not replace:
