@@ -418,9 +418,9 @@ def test_the_index_follows_every_write(db, write, query):
     post.refresh_from_db()
 
     assert post_found(query, post)
-    assert scanned(query, Post.objects.all(), Week.objects.none()) == [
-        ref for ref in search.find(query, Post.objects.all(), None).results
-    ]
+    assert scanned(query, Post.objects.all(), Week.objects.none()) == (
+        search.find(query, Post.objects.all(), None).results
+    )
     assert not post_found("옛 라벨", other)
 
 
@@ -605,7 +605,7 @@ def test_an_excerpt_is_cut_around_the_first_match_between_words():
     assert excerpt.endswith(" …")
     body = excerpt.removeprefix("… ").removesuffix(" …")
     assert "<mark>형태소</mark>" in body
-    assert all(piece in text.split() + ["<mark>형태소</mark>"] for piece in body.split())
+    assert all(piece in [*text.split(), "<mark>형태소</mark>"] for piece in body.split())
     assert len(body) <= 60 + len("<mark></mark>") + len("word99 ")
 
 
