@@ -38,6 +38,7 @@ the same order (tests/archive/test_search.py holds them to one table of expectat
 """
 
 import contextvars
+import math
 import unicodedata
 from collections import defaultdict
 from contextlib import contextmanager
@@ -59,8 +60,8 @@ RESULTS_LIMIT = 200
 FIRST_ROWS, GROWTH = 32, 16
 # Candidates checked per tier in the first round (then GROWTH times more each round).
 FIRST_CANDIDATES = 250
-# How far the posting rows of a gram are counted to choose the rarest.
-COUNT_UP_TO = 1000
+# How many of the latest weeks' posting rows tell which gram is the rarest.
+WEEKS_COUNTED = 64
 EXCERPT_LENGTH = 200
 
 
@@ -490,14 +491,15 @@ def _candidates_sql(table, tiers):
 
 
 def _rarest_gram(connection, table, terms):
-    """The gram of the query that the fewest weeks hold (counted up to COUNT_UP_TO), or None
-    when one is in no document at all."""
+    """The gram of the query that the fewest documents of the latest weeks hold (where reading
+    starts), or None when one is in no document at all."""
     candidates = list(dict.fromkeys(gram for term in terms for gram in term_grams(term)))
     if len(candidates) == 1:
         return candidates[0]
     sql = " UNION ALL ".join(
-        f"SELECT {index}, (SELECT count(*) FROM (SELECT 1 FROM {table} WHERE gram = %s "
-        f"AND tier = {REST} LIMIT {COUNT_UP_TO}) AS found{index})"
+        f"SELECT {index}, (SELECT coalesce(sum(length(documents)), 0) FROM (SELECT documents "
+        f"FROM {table} WHERE gram = %s AND tier = {REST} ORDER BY bucket DESC "
+        f"LIMIT {WEEKS_COUNTED}) AS found{index})"
         for index in range(len(candidates))
     )
     with connection.cursor() as cursor:
@@ -524,29 +526,21 @@ def find(query, posts, weeks=None):
     if weeks is not None:
         visible |= Exists(weeks.filter(pk=OuterRef("week_id")))
     found = {rank: [] for rank in RANKS}
-    below = dict.fromkeys(RANKS, 1 << 62)  # the oldest week read so far, per tier
-    done = dict.fromkeys(RANKS, False)
-    rows_per_tier, candidates_per_tier = FIRST_ROWS, FIRST_CANDIDATES
+    reading = {tier: _Reading() for tier in RANKS}
     tiers = list(RANKS)
     while tiers:
-        params = [value for tier in tiers for value in (gram, tier, below[tier], rows_per_tier)]
+        params = [
+            value
+            for tier in tiers
+            for value in (gram, tier, reading[tier].below, reading[tier].rows_to_fetch())
+        ]
         with connection.cursor() as cursor:
             cursor.execute(_candidates_sql(table, tiers), params)
             rows = cursor.fetchall()
-        taken = defaultdict(list)  # tier: [document ids]
-        for tier in tiers:
-            tier_rows = sorted((row for row in rows if row[0] == tier), key=lambda r: -r[1])
-            count = 0
-            for _tier, bucket, documents in tier_rows:
-                ids = documents.split()
-                taken[tier] += ids
-                below[tier] = bucket
-                count += len(ids)
-                if count >= candidates_per_tier:
-                    break
-            else:
-                done[tier] = len(tier_rows) < rows_per_tier
-        ids = {int(pk) for pks in taken.values() for pk in pks}
+        taken = {
+            tier: reading[tier].take([row[1:] for row in rows if row[0] == tier]) for tier in tiers
+        }
+        ids = {pk for pks in taken.values() for pk in pks}
         documents = SearchDocument.objects.filter(visible, pk__in=ids).values_list(
             "pk", "post_id", "week_id", "day", "title", "summary", "rest"
         )
@@ -557,16 +551,60 @@ def find(query, posts, weeks=None):
                 kind, ref = ("post", post_id) if post_id else ("week", week_id)
                 ranked[pk] = (rank, (day, kind == "week", ref), (kind, ref))
         for tier, pks in taken.items():
-            for pk in map(int, pks):
-                if pk in ranked and ranked[pk][0] == tier:
-                    found[tier].append(ranked[pk][1:])
-        tiers = _tiers_to_read(found, done, wanted)
-        rows_per_tier *= GROWTH
-        candidates_per_tier *= GROWTH
+            matched = [ranked[pk][1:] for pk in pks if pk in ranked and ranked[pk][0] == tier]
+            found[tier] += matched
+            reading[tier].matched += len(matched)
+        tiers = _tiers_to_read(found, {tier: reading[tier].done for tier in RANKS}, wanted)
+        certain = 0
+        for tier in RANKS:
+            reading[tier].plan(wanted - certain - len(found[tier]))
+            certain += len(found[tier])
     results = []
     for rank in RANKS:
         results += [ref for _key, ref in sorted(found[rank], reverse=True)]
     return Found(results[:RESULTS_LIMIT], len(results) > RESULTS_LIMIT)
+
+
+class _Reading:
+    """How far the posting rows of one tier have been read, and how many to read next: about
+    as many candidates as the results still missing need, at the share of candidates that
+    turned out to be results so far."""
+
+    def __init__(self):
+        self.below = 1 << 62  # the oldest week read so far
+        self.budget = FIRST_CANDIDATES
+        self.taken = self.matched = self.rows = 0
+        self.done = False
+
+    def rows_to_fetch(self):
+        if self.rows:  # as many rows as the budget takes at the ids per row seen so far
+            per_row = self.taken / self.rows
+            self.limit = max(FIRST_ROWS, math.ceil(self.budget / per_row) + FIRST_ROWS // 4)
+        else:
+            self.limit = FIRST_ROWS
+        return self.limit
+
+    def take(self, rows):
+        """The document ids of the rows (tier, bucket, ids) read, newest first, up to the budget."""
+        ids, fetched = [], len(rows)
+        for bucket, documents in sorted(rows, key=lambda row: -row[0]):
+            ids += map(int, documents.split())
+            self.below = bucket
+            self.rows += 1
+            if len(ids) >= self.budget:
+                break
+        else:
+            self.done = fetched < self.limit
+        self.taken += len(ids)
+        return ids
+
+    def plan(self, missing):
+        growth = self.budget * GROWTH
+        if self.matched and missing > 0:
+            needed = math.ceil(missing * self.taken / self.matched * 1.25)
+            self.budget = min(growth, max(FIRST_CANDIDATES, needed))
+        else:
+            self.budget = growth
 
 
 def _rank(terms, texts):
