@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from archive import search
@@ -30,6 +31,7 @@ from archive.models import (
 from archive.services import restore_backup, write_backup, write_weeks
 from archive.weeks import IsoWeek
 from tests.factories import make_link, make_post, make_week
+from tests.html import admin_form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -630,3 +632,27 @@ def test_results_carry_marked_titles_and_excerpts(library):
 def test_every_post_and_week_has_one_document(library):
     assert SearchDocument.objects.count() == Post.objects.count() + Week.objects.count()
     assert PostTopic.objects.exists()
+
+
+def test_a_post_saved_in_the_admin_is_indexed_once_with_its_links_and_topics(
+    curator_client, monkeypatch
+):
+    post = make_post("관리자 글", links=[("https://a.example/", "옛 라벨")], topics=["주제"])
+    calls = []
+    reindex = search.reindex
+    monkeypatch.setattr(
+        search, "reindex", lambda *args, **kwargs: calls.append(1) or reindex(*args, **kwargs)
+    )
+    url = reverse("admin:archive_post_change", args=[post.pk])
+    values = admin_form_values(curator_client.get(url))
+    values["title"] = "고친 제목"
+    values["topics"] = "새주제"
+    label = next(name for name in values if name.endswith("-0-label"))
+    values[label] = "새 라벨"
+
+    response = curator_client.post(url, values)
+
+    assert response.status_code == 302, response.content[:2000]
+    assert len(calls) == 1
+    assert all(post_found(word, post) for word in ("고친", "새주제", "새 라벨"))
+    assert not any(post_found(word, post) for word in ("관리자", "옛 라벨"))
