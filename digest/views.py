@@ -162,7 +162,7 @@ class SearchView(ListView):
     def paginate_queryset(self, queryset, page_size):
         """The page's posts and weeks are fetched by id, once their order is known."""
         paginator, page, refs, is_paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = search.results(refs, self.form.terms())
+        page.object_list = search.results(refs, self.form.terms()) if refs else []
         return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
