@@ -279,17 +279,27 @@ def reindex(posts=(), weeks=(), buckets=()):
     with transaction.atomic():
         old = SearchDocument.objects.filter(Q(post__in=posts) | Q(week__in=weeks))
         documents = {(row.post_id, row.week_id): row for row in old}
-        buckets |= {row.bucket for row in documents.values()}
         written = [((pk, None), day, texts) for pk, (day, texts) in _posts_texts(posts).items()]
         for week in Week.objects.filter(pk__in=weeks) if weeks else ():
             written.append(((None, week.pk), week.end, week_texts(week)))
         creating, updating = [], []
         for key, day, (title, summary, rest) in written:
             document = documents.pop(key, None) or SearchDocument(post_id=key[0], week_id=key[1])
+            new = (day, title, summary, rest)
+            if document.pk and new == (
+                document.day,
+                document.title,
+                document.summary,
+                document.rest,
+            ):
+                continue  # a save that changed nothing search reads (its status, its position)
+            if document.pk:
+                buckets.add(document.bucket)
             document.day, document.bucket = day, bucket_of(day)
             document.title, document.summary, document.rest = title, summary, rest
             (updating if document.pk else creating).append(document)
             buckets.add(document.bucket)
+        buckets |= {row.bucket for row in documents.values()}  # those deleted
         fields = ["day", "bucket", "title", "summary", "rest"]
         SearchDocument.objects.bulk_update(updating, fields, batch_size=500)
         SearchDocument.objects.bulk_create(creating, batch_size=500)
@@ -385,7 +395,8 @@ def deferred():
     pending = {"posts": set(), "weeks": set(), "buckets": set()}
     token = _pending.set(pending)
     try:
-        with transaction.atomic():
+        # Inside a transaction already (a request's, a test's), it joins it: no savepoint.
+        with transaction.atomic(savepoint=False):
             yield
             _pending.reset(token)
             token = None
