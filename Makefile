@@ -15,7 +15,7 @@ NODE_TOOLS := node_modules/.installed
 # them puts the lock out of sync and `npm ci` refuses to install.
 LIGHTHOUSE := benchmarks/node/node_modules/.installed
 
-.PHONY: run test lint check serve serve-cached bench bench-email bench-lockout lighthouse messages constraints clean
+.PHONY: run test lint check serve serve-cached bench bench-search bench-email bench-lockout lighthouse messages constraints clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -80,6 +80,11 @@ bench-email: $(INSTALLED)
 	$(BIN)/python -m benchmarks.email
 
 # What a sign-in refused by the lockout costs, beside one whose password is hashed (a minute).
+# Only search, on 5,200 and 100,000 posts: its medians and how they grow (benchmarks/run.py).
+bench-search: $(INSTALLED)
+	command -v wrk >/dev/null || apt-get install -y -qq wrk
+	BENCH_SEARCH_ONLY=1 $(BIN)/python -m benchmarks.run
+
 bench-lockout: $(INSTALLED)
 	$(BIN)/python -m benchmarks.lockout
 

@@ -1,3 +1,4 @@
+import contextlib
 import io
 import zipfile
 from urllib.parse import urlencode
@@ -25,6 +26,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from archive import search
 from archive.capture import (
     as_quote,
     confirmation_key,
@@ -84,7 +86,31 @@ admin.site.site_title = _("Jugan curation")
 admin.site.index_title = _("This week's work")
 
 
-class TamperedListInputMixin:
+class IndexedOnceMixin:
+    """A change sent through the admin (a form with its inlines and topics, an action, edits in
+    the list) is written to the search index once, at its end, in its transaction, rather than
+    after each row it saves (`archive.search.deferred`)."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        with self._indexed_once(request):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        with self._indexed_once(request):
+            return super().changelist_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        with self._indexed_once(request):
+            return super().delete_view(request, *args, **kwargs)
+
+    @staticmethod
+    def _indexed_once(request):
+        if request.method != "POST":
+            return contextlib.nullcontext()
+        return search.deferred()
+
+
+class TamperedListInputMixin(IndexedOnceMixin):
     """A list that answers a tampered request the way the admin answers an odd one.
 
     Django passes the ticked rows' ids to an action unchecked, so `_selected_action=abc` was a

@@ -10,9 +10,10 @@ class ArchiveConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from archive import checks, tasks, versioning  # noqa: F401 (checks register themselves)
+        from archive import checks, search, tasks, versioning  # noqa: F401 (checks register themselves)
 
         versioning.watch_content()
+        search.watch_content()
         post_save.connect(tasks.link_saved, sender="archive.Link", dispatch_uid="link-metadata")
         pre_migrate.connect(uninstall_database_triggers, sender=self, dispatch_uid="triggers")
         post_migrate.connect(install_database_triggers, sender=self, dispatch_uid="triggers")
@@ -30,7 +31,8 @@ def install_database_triggers(using, plan=None, **kwargs):
     """Triggers are derived from the code, like permissions: (re)installed after every migrate,
     since SQLite drops a table's triggers whenever a migration rebuilds the table. Then, the
     database being as this code expects it, what readers see is marked changed (a new release
-    may render it differently) and the topics are counted."""
+    may render it differently), the topics are counted, and the search index is written when
+    it does not hold the content (a database from before it)."""
     from django.db import connections
     from django.db.migrations.executor import MigrationExecutor
 
@@ -38,7 +40,6 @@ def install_database_triggers(using, plan=None, **kwargs):
 
     connection = connections[using]
     versioning.install_triggers(connection)
-    search.install_triggers(connection)
     if plan is not None:  # `migrate`, maybe to an earlier state (`flush` keeps the schema)
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
@@ -46,3 +47,5 @@ def install_database_triggers(using, plan=None, **kwargs):
     if versioning.VERSION_TABLE in connection.introspection.table_names():
         versioning.bump()
         versioning.refresh_topic_counts()
+        if search.is_missing(connection):
+            search.rebuild()

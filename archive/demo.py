@@ -77,7 +77,7 @@ EARLIER_WEEK = WeekContent(
                 "토크나이저 선택, 데이터셋 나누기, 평가 지표까지 한 노트북에 담겨 있습니다."
             ),
             commentary="신경망 자체가 낯설다면 아래 영상으로 감을 먼저 잡는 것도 방법입니다.",
-            topics=("NLP", "자연어처리"),
+            topics=("NLP", "자연어처리", "트랜스포머"),
             links=(
                 LinkContent("https://huggingface.co/docs/transformers/index", "문서"),
                 LinkContent("https://huggingface.co/klue/bert-base", "klue/bert-base"),
@@ -194,7 +194,7 @@ DEMO_WEEK = WeekContent(
                 "논문만 읽을 때는 흐릿하던 부분이 코드로 보니 선명해지네요. "
                 "두 글 모두 작성자분께 감사드립니다 :)"
             ),
-            topics=("vision", "컴퓨터비전"),
+            topics=("vision", "컴퓨터비전", "트랜스포머"),
             links=(
                 LinkContent(f"{GROUP}/1724501257887061/", "ViT 게시물"),
                 LinkContent("https://github.com/lucidrains/vit-pytorch", "vit-pytorch"),
@@ -222,3 +222,14 @@ DEMO_WEEK = WeekContent(
 )
 
 WEEKS = (EARLIER_WEEK, DEMO_WEEK)
+
+# The English names of the demo's Korean topics (Topic.name_en), which English readers see
+# and search finds: "transformer" finds the posts under 트랜스포머.
+TOPIC_NAMES_EN = {
+    "자연어처리": "Natural language processing",
+    "컴퓨터비전": "Computer vision",
+    "데이터셋": "Datasets",
+    "한국어": "Korean",
+    "트랜스포머": "Transformer",
+    "AI연구소": "AI labs",
+}

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
+from archive import search as searching
 from archive.link_metadata import FetchStatus
 from archive.markdown_limits import MARKDOWN_MAX_LENGTH, markdown_problem
 from archive.markdown_urls import normalize_markdown_urls
@@ -45,7 +46,6 @@ from archive.normalize import (
 )
 from archive.reading import reading_seconds, split_summary
 from archive.rendering import render_markdown
-from archive.search import matching_posts
 from archive.signals import bulk_content_written
 from archive.weeks import IsoWeek
 
@@ -714,13 +714,13 @@ class PostQuerySet(CuratedQuerySet):
         )
 
     def search(self, query):
-        """Posts that hold every word of the query in their title, summary, comment, or the
-        title, label or address of their links; plain substrings, so `모델` finds `모델을`.
-        archive/search.py says how each database answers from an index."""
-        posts = self
-        for term in dict.fromkeys(query.split()):
-            posts = posts.filter(matching_posts(self, term))
-        return posts
+        """These posts holding every word of the query, best first (at most
+        `archive.search.RESULTS_LIMIT`); archive/search.py says how and in which order."""
+        found = searching.find(query, posts=self)
+        if found is None:
+            return list(self.newest_first())
+        posts = self.model.objects.in_bulk([pk for _kind, pk in found.results])
+        return [posts[pk] for _kind, pk in found.results]
 
     def topics(self):
         return Topic.objects.of_posts(self)
@@ -1153,3 +1153,57 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.week_id} → {self.subscriber_id}: {self.status}"
+
+
+class SearchDocument(models.Model):
+    """What search reads of one post or week: its text, normalised, in three ranks (title,
+    summary, the rest); written by archive/search.py with every change of the content."""
+
+    post = models.OneToOneField(
+        Post, null=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    week = models.OneToOneField(
+        Week, null=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    day = models.DateField(_("day"))
+    bucket = models.IntegerField(_("calendar week"))
+    title = models.TextField(_("title"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    rest = models.TextField(_("rest"), blank=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, week__isnull=True)
+                | Q(post__isnull=True, week__isnull=False),
+                name="search_document_of_one",
+            )
+        ]
+        indexes = [models.Index(fields=["bucket"], name="search_document_bucket")]
+
+    def __str__(self):
+        return f"post {self.post_id}" if self.post_id else f"week {self.week_id}"
+
+
+class SearchPosting(models.Model):
+    """The documents of one calendar week whose text up to one rank holds a gram (a character
+    or two); archive/search.py explains them."""
+
+    gram = models.CharField(_("gram"), max_length=2)
+    tier = models.PositiveSmallIntegerField(_("tier"))
+    bucket = models.IntegerField(_("calendar week"))
+    # Their ids, separated by spaces.
+    documents = models.TextField(_("documents"))
+
+    class Meta:
+        verbose_name = _("search posting")
+        verbose_name_plural = _("search postings")
+        constraints = [
+            models.UniqueConstraint(fields=["gram", "tier", "bucket"], name="search_posting_key")
+        ]
+        indexes = [models.Index(fields=["bucket"], name="search_posting_bucket")]
+
+    def __str__(self):
+        return f"{self.gram!r} ≤{self.tier} in week {self.bucket}"

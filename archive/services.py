@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from archive import history
+from archive import history, search
 from archive.content import ContentError, PostContent, WeekContent
 from archive.delivery import mails_week_when_published, queue_week_delivery
 from archive.models import (
@@ -43,7 +43,13 @@ from archive.weeks import IsoWeek
 # its id, so posts keep their positions, links their order and topics their posts. The content
 # version and the topic counts are derived from the rest, and made again by the restore.
 BACKUP_LABELS = ["auth.group", "auth.user", "archive"]
-BACKUP_EXCLUDED = ["archive.contentversion", "archive.topiccount"]
+# Derived from the content, and written again from it when restored.
+BACKUP_EXCLUDED = [
+    "archive.contentversion",
+    "archive.topiccount",
+    "archive.searchdocument",
+    "archive.searchposting",
+]
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,8 @@ def write_weeks(contents, *, publish=False) -> list[WrittenWeek]:
             rendered[text] = render_markdown(text)
         return rendered[text]
 
-    with transaction.atomic():
+    # The search index is written once, for everything written (archive.search).
+    with transaction.atomic(), search.deferred():
         return [_write_week(content, publish, render) for content in contents]
 
 
@@ -663,7 +670,7 @@ def restore_backup(path: Path, *, replace=False):
     migration and is overwritten by the backup's), but no users, weeks, posts, links or topics.
     Any failure rolls back everything, the replaced rows included.
     """
-    with transaction.atomic():
+    with transaction.atomic(), search.deferred():
         counts = _content_counts()
         if any(counts.values()):
             if not replace:

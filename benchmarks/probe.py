@@ -30,9 +30,13 @@ def main():
         "post": post.get_absolute_url(),
         "topic": topic_path,
         "archive": "/weeks/",
-        # A two-character word in every post, and a longer one in one post of 25.
+        # A two-character word in every post, and a longer one in about one post of 12.
         "search 모델": "/search/?q=%EB%AA%A8%EB%8D%B8",
         "search 강화학습": "/search/?q=%EA%B0%95%ED%99%94%ED%95%99%EC%8A%B5",
+        # A topic's English name and a summary's word; two words; a particle to drop.
+        "search transformer": "/search/?q=transformer",
+        "search 모델 데이터셋": "/search/?q=%EB%AA%A8%EB%8D%B8+%EB%8D%B0%EC%9D%B4%ED%84%B0%EC%85%8B",
+        "search 음성인식을": "/search/?q=%EC%9D%8C%EC%84%B1%EC%9D%B8%EC%8B%9D%EC%9D%84",
         "feed weeks rss": "/feed/",
         "feed weeks atom": "/feed/atom/",
         "feed weeks json": "/feed.json",

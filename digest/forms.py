@@ -2,7 +2,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import Topic
+from archive import search
+from archive.models import Post, Topic, Week
 
 # Longer than any real question, short enough that a pasted page is a form error, not a slow search.
 QUERY_MAX_LENGTH = 200
@@ -41,11 +42,22 @@ class SearchForm(forms.Form):
     def has_criteria(self):
         return self.is_valid() and bool(self.cleaned_data["q"] or self.cleaned_data["topic"])
 
-    def search(self, posts):
-        """These posts narrowed to the form's topic and query; call only when has_criteria()."""
+    def terms(self):
+        return search.query_terms(self.cleaned_data["q"])
+
+    def search(self):
+        """What the form asks for, best first, as an `archive.search.Found`: published posts
+        and weeks holding every word, or only posts of the topic when one is chosen; without
+        words, the topic's posts, newest first. Call only when has_criteria()."""
+        posts, weeks = Post.objects.published(), Week.objects.published()
         if self.cleaned_data["topic"]:
-            posts = posts.filter(topics=self.cleaned_data["topic"])
-        return posts.search(self.cleaned_data["q"])
+            posts, weeks = posts.filter(topics=self.cleaned_data["topic"]), None
+        found = search.find(self.cleaned_data["q"], posts, weeks)
+        if found is None:
+            return search.Found(
+                [("post", pk) for pk in posts.newest_first().values_list("pk", flat=True)], False
+            )
+        return found
 
 
 class TopicCheckboxes(forms.ModelMultipleChoiceField):

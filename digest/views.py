@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
+from archive import search
 from archive.export import week_markdown
 from archive.models import AboutPage, Post, Week
 from archive.reading import reading_minutes
@@ -189,27 +190,26 @@ class TopicView(ListView):
 
 
 class SearchView(ListView):
+    """Posts and weeks holding every word, best first (archive/search.py ranks them), the
+    matches marked; at most archive.search.RESULTS_LIMIT of them, then "more than"."""
+
     template_name = "digest/search.html"
     paginate_by = POSTS_PER_PAGE
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET, topics=published_topics(self.request))
-        if not self.form.has_criteria():
-            return Post.objects.none()
-        return self.form.search(Post.objects.published()).newest_first().for_display()
+        self.found = self.form.search() if self.form.has_criteria() else None
+        return self.found.results if self.found else []
 
     def paginate_queryset(self, queryset, page_size):
-        """Finding the matches is nearly all of a search's cost, and paginating would find them
-        twice (to count them, then for the page): here once, as the ordered list of their ids,
-        and the page's posts are then fetched by id."""
-        ids = list(queryset.values_list("pk", flat=True))
-        paginator, page, ids_shown, is_paginated = super().paginate_queryset(ids, page_size)
-        posts = Post.objects.filter(pk__in=ids_shown).for_display().in_bulk()
-        page.object_list = [posts[pk] for pk in ids_shown]
+        """The page's posts and weeks are fetched by id, once their order is known."""
+        paginator, page, refs, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = search.results(refs, self.form.terms()) if refs else []
         return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(form=self.form, **kwargs)
+        more = bool(self.found and self.found.more)
+        return super().get_context_data(form=self.form, more_results=more, **kwargs)
 
 
 class AboutView(TemplateView):

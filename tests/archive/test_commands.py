@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Q
 
+from archive import search
 from archive.demo import DEMO_WEEK, WEEKS
 from archive.markdown_urls import normalize_markdown_urls
-from archive.models import Link, Post, PostLink, Status, Week
+from archive.models import Link, Post, PostLink, Status, Topic, Week
 from archive.normalize import normalize_url
 from tests.html import parse_html
 
@@ -71,6 +72,22 @@ def test_the_demo_content_has_no_tracking_parameters():
 
     assert [text for text in texts if normalize_markdown_urls(text) != text] == []
     assert [url for url in urls if urlsplit(normalize_url(url)).query != urlsplit(url).query] == []
+
+
+def test_the_demo_topics_have_english_names_that_search_finds():
+    run("loaddemo")
+
+    assert Topic.objects.get(name="트랜스포머").name_en == "Transformer"
+    assert not Topic.objects.filter(name__regex=r"[가-힣]", name_en="").exists()
+    found = {post.title for post in Post.objects.published().search("transformer")}
+    assert {
+        "코드로 읽는 비전 트랜스포머 (ViT, CLIP)",
+        "Transformers로 한국어 문장 분류 따라 하기",
+    } <= found
+    week = Week.objects.at(DEMO_WEEK.week).get()
+    assert ("week", week.pk) in search.find(
+        "형태소를", Post.objects.published(), Week.objects.published()
+    ).results
 
 
 def test_loaddemo_twice_creates_nothing_new():

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
+from archive import search
 from archive.models import Post
 from tests.factories import make_post, make_published_week, make_round_up_week, make_week
 from tests.html import parse, text, texts
@@ -217,15 +218,74 @@ def test_search_finds_posts_by_title_summary_comment_and_links(
 ):
     page = parse(client.get("/search/", {"q": query}))
 
-    assert texts(page, "ol.cards .card-title") == titles
+    assert titles_found(page) == titles
     assert page.select_one("input[name=q]")["value"] == query
     assert f"“{query}”" in text(page.select_one(".result-count"))
+
+
+def titles_found(page):
+    """The results' titles as read: the marks inside a title are part of its words."""
+    return [" ".join(title.get_text().split()) for title in page.select("ol.cards .card-title")]
+
+
+def test_search_marks_the_matches_in_titles_and_excerpts(client, round_up_week):
+    page = parse(client.get("/search/", {"q": "install 임베딩을"}))
+
+    [card] = page.select("ol.cards > li")
+    assert [mark.get_text() for mark in card.select(".card-title mark")] == ["임베딩"]
+    excerpt = card.select_one(".excerpt")
+    assert [mark.get_text() for mark in excerpt.select("mark")] == ["임베딩", "install"]
+    assert "pip install" in excerpt.get_text()  # cut between words, never inside one
+
+
+def test_a_week_is_a_search_result(client, round_up_week):
+    page = parse(client.get("/search/", {"q": "관심사"}))  # in the week's intro only
+
+    [title] = page.select("ol.cards .card-title a")
+    assert title["href"] == "/2021/w05/"
+    assert text(title) == "이번 주의 TensorflowKR 소식"
+    assert "관심사" in text(page.select_one("ol.cards .excerpt mark"))
+    assert text(page.select_one(".result-count")) == "“관심사”에 맞는 결과 1개"
+
+
+def test_what_a_search_shows_of_the_content_is_escaped(client, db):
+    week = make_week(published=True)
+    make_post(
+        '<script>alert("모델")</script>',
+        week=week,
+        published=True,
+        summary='<img src=x onerror=alert(1)> 모델 <b onclick="x()">굵게</b>',
+    )
+
+    response = client.get("/search/", {"q": "모델 <script>"})
+    page = parse(response)
+
+    assert (
+        page.select("ol.cards script, ol.cards img, ol.cards [onclick], ol.cards [onerror]") == []
+    )
+    assert [mark.get_text() for mark in page.select(".card-title mark")] == ["<script>", "모델"]
+    assert "&lt;script&gt;" in response.content.decode()
+    assert not page.select(".result-count script")
+
+
+def test_a_search_finding_more_than_it_lists_says_so(client, db, monkeypatch):
+    monkeypatch.setattr(search, "RESULTS_LIMIT", 3)
+    week = make_week(published=True)
+    for number in range(5):
+        make_post(f"모델 {number}", week=week, published=True)
+
+    page = parse(client.get("/search/", {"q": "모델"}))
+
+    assert len(page.select("ol.cards > li")) == 3
+    assert text(page.select_one(".result-count")) == (
+        "“모델”에 맞는 결과가 3개를 넘습니다. 단어를 더해 좁혀 보세요."
+    )
 
 
 def test_search_can_be_narrowed_to_a_topic(client, round_up_week):
     page = parse(client.get("/search/", {"q": "공개", "topic": "nlp"}))
 
-    assert texts(page, "ol.cards .card-title") == ["한국어 문장 임베딩 모델 공개"]
+    assert titles_found(page) == ["한국어 문장 임베딩 모델 공개"]
     assert page.select_one("select[name=topic] option[selected]")["value"] == "nlp"
     assert text(page.select_one(".result-count")) == "NLP 주제에서 “공개”에 맞는 글 1개"
 

@@ -83,7 +83,7 @@ def test_counts_include_only_what_readers_can_see(client, visibility_matrix):
     assert text(topic.select_one(".lede")) == "글 1개, 최신순."
 
     search = parse(client.get("/search/", {"q": "글"}))
-    assert text(search.select_one(".result-count")) == "“글”에 맞는 글 1개"
+    assert text(search.select_one(".result-count")) == "“글”에 맞는 결과 1개"
     assert texts(search, "select[name=topic] option") == ["모든 주제", "공통 (1)"]
 
 
