@@ -134,15 +134,15 @@ class Watch:
         }
 
 
-@pytest.fixture
-def new_context(browser, live_server):
-    """Opens browser contexts on the live server (options as for browser.new_context); every
-    page in them is watched, and the test fails at teardown if any of them misbehaved."""
+def watched_contexts(browser, base_url):
+    """Yields a function opening browser contexts on `base_url` (options as for
+    browser.new_context); every page in them is watched, and the test fails at teardown if any
+    of them misbehaved."""
     watch = Watch()
     opened = []
 
     def open_context(**options):
-        context = browser.new_context(base_url=live_server.url, **options)
+        context = browser.new_context(base_url=base_url, **options)
         watch.attach(context)
         opened.append(context)
         return context
@@ -151,6 +151,12 @@ def new_context(browser, live_server):
     for context in opened:
         context.close()
     assert not watch.problems(), f"the browser saw problems: {watch.problems()}"
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Browser contexts on the live server, watched."""
+    yield from watched_contexts(browser, live_server.url)
 
 
 @pytest.fixture

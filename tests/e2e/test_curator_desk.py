@@ -28,7 +28,7 @@ from werkzeug import Response
 
 from benchmarks.run import GUNICORN, free_port
 from tests import factories
-from tests.e2e.conftest import Watch
+from tests.e2e.conftest import watched_contexts
 from tests.e2e.test_curator import CountedSteps
 
 pytestmark = pytest.mark.browser
@@ -146,19 +146,7 @@ def wait_for(condition, seconds=30, what="the worker"):
 @pytest.fixture
 def watched(browser, desk):
     """Browser contexts on the desk's server, watched as tests/e2e/conftest.py watches them."""
-    watch = Watch()
-    opened = []
-
-    def open_context(**options):
-        context = browser.new_context(base_url=desk.url, **options)
-        watch.attach(context)
-        opened.append(context)
-        return context
-
-    yield open_context
-    for context in opened:
-        context.close()
-    assert not watch.problems(), f"the browser saw problems: {watch.problems()}"
+    yield from watched_contexts(browser, desk.url)
 
 
 class DeskSteps(CountedSteps):
