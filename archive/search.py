@@ -395,8 +395,9 @@ def deferred():
     pending = {"posts": set(), "weeks": set(), "buckets": set()}
     token = _pending.set(pending)
     try:
-        # Inside a transaction already (a request's, a test's), it joins it: no savepoint.
-        with transaction.atomic(savepoint=False):
+        # A savepoint, not a join: an admin view refusing a request (PermissionDenied, a bad
+        # lookup) raises through here, and must not doom the transaction around it.
+        with transaction.atomic():
             yield
             _pending.reset(token)
             token = None
