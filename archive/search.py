@@ -569,7 +569,10 @@ def find(query, posts, weeks=None):
         tiers = _tiers_to_read(found, {tier: reading[tier].done for tier in RANKS}, wanted)
         certain = 0
         for tier in RANKS:
-            reading[tier].plan(wanted - certain - len(found[tier]))
+            if tiers and tier == tiers[0]:
+                reading[tier].plan(wanted - certain - len(found[tier]))
+            else:  # read ahead, in case the better tiers run out, but no more than at first
+                reading[tier].budget = FIRST_CANDIDATES
             certain += len(found[tier])
     results = []
     for rank in RANKS:
