@@ -51,7 +51,7 @@ def build_old_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0014_subscribers_and_deliveries'),
+        ('archive', '0012_subscribers_and_deliveries'),
     ]
 
     operations = [
