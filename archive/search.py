@@ -41,7 +41,7 @@ import contextvars
 import math
 import unicodedata
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -395,9 +395,11 @@ def deferred():
     pending = {"posts": set(), "weeks": set(), "buckets": set()}
     token = _pending.set(pending)
     try:
-        # A savepoint, not a join: an admin view refusing a request (PermissionDenied, a bad
-        # lookup) raises through here, and must not doom the transaction around it.
-        with transaction.atomic():
+        # Inside a transaction already (a request's, a test's), it joins it, without an atomic
+        # block of its own: an admin view refusing a request (PermissionDenied) raises through
+        # here, and must not doom the transaction around it.
+        joined = transaction.get_connection().in_atomic_block
+        with nullcontext() if joined else transaction.atomic():
             yield
             _pending.reset(token)
             token = None
