@@ -71,8 +71,25 @@ def newest_week(server):
         return urlsplit(json.load(feed)["items"][0]["url"]).path
 
 
+# Lighthouse's own advice when Chromium's trace of the load lacks its start ("Please run Lighthouse
+# again"): it happens now and then with Chromium 156, and says nothing of the page.
+TRACE_RETRIES = 3
+
+
 def audit(url, form_factor, report_path):
-    """One Lighthouse run; returns its full JSON report."""
+    """One Lighthouse run (again, up to TRACE_RETRIES times, when the trace was not recorded);
+    returns its full JSON report."""
+    for _ in range(TRACE_RETRIES):
+        report = audit_once(url, form_factor, report_path)
+        if report is not None:
+            return report
+    sys.exit(
+        f"Lighthouse could not record a trace of {url} ({form_factor}) in {TRACE_RETRIES} runs"
+    )
+
+
+def audit_once(url, form_factor, report_path):
+    """One Lighthouse run: its JSON report, or None when Chromium's trace was not recorded."""
     finished = subprocess.run(
         [
             NODE,
@@ -89,11 +106,15 @@ def audit(url, form_factor, report_path):
         text=True,
     )
     if finished.returncode:
+        if "NO_NAVSTART" in finished.stderr:
+            return None
         # Its progress log is long; it is only worth reading when the run failed.
         sys.exit(f"Lighthouse failed on {url} ({form_factor}):\n{finished.stderr[-4000:]}")
     report = json.loads(Path(report_path).read_text())
-    if report.get("runtimeError"):
-        sys.exit(f"Lighthouse could not audit {url} ({form_factor}): {report['runtimeError']}")
+    if error := report.get("runtimeError"):
+        if error.get("code") == "NO_NAVSTART":
+            return None
+        sys.exit(f"Lighthouse could not audit {url} ({form_factor}): {error}")
     return report
 
 
