@@ -10,9 +10,7 @@ Performance is timed on a machine other programs share, and contention alone can
 score below 100 is confirmed by the median of CONFIRMING_RUNS runs, as those docs advise; the
 other categories do not vary between runs.
 
-It is a gate: a score below 100 is printed with the audits that cost it, and the command fails,
-unless every audit that cost it is one this page is allowed to fail (ALLOWED_FAILURES, each with
-its reason; the score is still printed as Lighthouse gave it).
+It is a gate: a score below 100 is printed with the audits that cost it, and the command fails.
 """
 
 import json
@@ -42,13 +40,6 @@ FORM_FACTORS = {"mobile": [], "desktop": ["--preset=desktop"]}
 # A two-character Korean word the demo week uses, as a reader would type it.
 SEARCH = "/search/?q=%EB%AA%A8%EB%8D%B8"  # 모델
 CONFIRMING_RUNS = 3
-# Lighthouse's SEO category counts any block on indexing against the page. Search results are
-# kept out of search engines on purpose, as Google asks of a site's own result pages: a robots
-# noindex meta tag and robots.txt's `Disallow: /search/` (both pinned in tests/digest/test_views.py).
-# So that one audit fails there by design; any other lost point still fails the gate.
-ALLOWED_FAILURES = {
-    "search": {"is-crawlable": "search results are noindex and disallowed in robots.txt"},
-}
 
 
 @contextmanager
@@ -149,21 +140,17 @@ def lost_points(report, category):
     }
 
 
-def judge(page, report):
-    """The page's scores, and for each category below 100 a line saying what cost it and
-    whether that is allowed: (scores, failures, allowed)."""
-    allowed_here = ALLOWED_FAILURES.get(page, {})
-    row, failures, allowed = scores(report), [], []
+def judge(report):
+    """The page's scores, and for each category below 100 a line saying what cost it."""
+    row = scores(report)
+    failures = []
     for category, score in row.items():
-        if score == 100:
-            continue
-        lost = lost_points(report, category)
-        line = f"{category} {score}: " + ", ".join(f"{name} ({lost[name]})" for name in lost)
-        if lost and lost.keys() <= allowed_here.keys():
-            allowed.append(line + " — " + "; ".join(allowed_here[name] for name in lost))
-        else:
-            failures.append(line)
-    return row, failures, allowed
+        if score != 100:
+            lost = lost_points(report, category)
+            failures.append(
+                f"{category} {score}: " + ", ".join(f"{name} ({lost[name]})" for name in lost)
+            )
+    return row, failures
 
 
 def main():
@@ -173,17 +160,16 @@ def main():
         sys.exit(f"no Chromium at {CHROME_PATH} (apt-get install chromium, or set CHROME_PATH)")
     data_dir = Path(tempfile.mkdtemp(prefix="jugan-lighthouse-"))
     try:
-        rows, failures, allowed, confirmed = [], [], [], []
+        rows, failures, confirmed = [], [], []
         with demo_site(data_dir) as (server, pages):
             for name, path in pages.items():
                 for form_factor in FORM_FACTORS:
                     url = f"http://127.0.0.1:{server.port}{path}"
                     report, runs = measure(url, form_factor, data_dir / f"{name}-{form_factor}")
-                    row, failed, excused = judge(name, report)
+                    row, failed = judge(report)
                     label = f"{name} ({unquote(path)})"
                     rows.append((label, form_factor, row))
                     failures += [f"{label} {form_factor} {line}" for line in failed]
-                    allowed += [f"{label} {form_factor} {line}" for line in excused]
                     if len(runs) > 1:
                         confirmed.append(f"{label} {form_factor}: {', '.join(map(str, runs))}")
         print(f"\n| page | device | {' | '.join(CATEGORIES)} |")
@@ -193,9 +179,6 @@ def main():
         if confirmed:
             print("\nPerformance below 100 on a first run; the median of these runs counts:")
             print("\n".join(f"  {line}" for line in confirmed))
-        if allowed:
-            print("\nBelow 100 by design (the audits that cost it, with their scores):")
-            print("\n".join(f"  {line}" for line in allowed))
         if os.environ.get("LIGHTHOUSE_KEEP") == "1":
             print(f"\nFull reports: {data_dir}")
         if failures:

@@ -208,8 +208,19 @@ class SearchView(ListView):
         return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
-        more = bool(self.found and self.found.more)
-        return super().get_context_data(form=self.form, more_results=more, **kwargs)
+        context = super().get_context_data(
+            form=self.form, more_results=bool(self.found and self.found.more), **kwargs
+        )
+        # A page of results is a listing like a topic's, and search engines may keep it. An
+        # empty one is not: it would be a soft 404, and anyone could have engines index any
+        # words by linking to them. (The bare form and invalid queries are empty too.)
+        context["noindex"] = not context["object_list"]
+        if context["object_list"]:
+            query, topic = self.form.cleaned_data["q"], self.form.cleaned_data["topic"]
+            context["address_params"] = {"q": query} if query else {}
+            if topic:
+                context["address_params"]["topic"] = topic.slug
+        return context
 
 
 class AboutView(TemplateView):

@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlencode
 
 from django import template
 from django.utils.encoding import uri_to_iri
@@ -17,6 +18,18 @@ def plain_text(rendered_html):
     descriptions, on one line; the result is escaped again like any text, so `&amp;` shows
     as `&`."""
     return reading.plain_text(rendered_html)
+
+
+@register.simple_tag(takes_context=True)
+def address_query(context):
+    """The query string that belongs to this page's address, for its canonical, alternate and
+    share links: the view's own `address_params` (a search's words) and the page beyond the
+    first."""
+    params = dict(context.get("address_params") or {})
+    page = context.get("page_obj")
+    if page is not None and page.number > 1:
+        params["page"] = page.number
+    return f"?{urlencode(params)}" if params else ""
 
 
 @register.filter

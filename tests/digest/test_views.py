@@ -1,12 +1,12 @@
 """Each reader page shows what it promises, checked on the parsed page."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
 
 from archive import search
-from archive.models import Post
+from archive.models import Post, Topic
 from tests.factories import make_post, make_published_week, make_round_up_week, make_week
 from tests.html import parse, text, texts
 
@@ -305,6 +305,33 @@ def test_the_search_page_without_a_query_shows_only_the_form(client, round_up_we
     assert page.select_one("meta[name=robots]")["content"] == "noindex"
 
 
+def test_a_page_of_search_results_may_be_indexed_at_its_own_address(client, round_up_week):
+    topic = Topic.objects.get(name="데이터셋")
+    page = parse(client.get("/search/", {"q": " 데이터셋 ", "topic": topic.slug, "page": 1}))
+
+    assert page.select("ol.cards > li")
+    assert page.select_one("meta[name=robots]") is None
+    canonical = f"http://testserver/search/?{urlencode({'q': '데이터셋', 'topic': topic.slug})}"
+    assert page.select_one("link[rel=canonical]")["href"] == canonical
+    assert page.select_one("meta[property='og:url']")["content"] == canonical
+    english = page.select_one("link[rel=alternate][hreflang=en]")["href"]
+    assert english == canonical.replace("/search/", "/en/search/")
+    assert text(page.select_one("title")).startswith("“데이터셋” 검색 결과 · ")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"q": "없는낱말zzz"}, {"q": "x" * 500}, {"topic": "no-such-topic"}],
+    ids=["no results", "invalid query", "unknown topic"],
+)
+def test_search_pages_without_results_are_kept_out_of_search_engines(client, round_up_week, query):
+    page = parse(client.get("/search/", query))
+
+    assert page.select("ol.cards > li") == []
+    assert page.select_one("meta[name=robots]")["content"] == "noindex"
+    assert page.select_one("link[rel=canonical]")["href"] == "http://testserver/search/"
+
+
 def test_search_results_are_paginated_keeping_the_query(client, db):
     week = make_week(published=True)
     for number in range(23):
@@ -331,7 +358,7 @@ def test_search_results_are_paginated_keeping_the_query(client, db):
         ),
         ("/topics/", "주제 · Jugan 주간", "website"),
         ("/topics/nlp/", "NLP · Jugan 주간", "website"),
-        ("/search/?q=%EB%AA%A8%EB%8D%B8", "검색 · Jugan 주간", "website"),
+        ("/search/?q=%EB%AA%A8%EB%8D%B8", "“모델” 검색 결과 · Jugan 주간", "website"),
     ],
 )
 def test_every_page_has_its_title_description_canonical_url_and_open_graph_tags(
@@ -345,7 +372,7 @@ def test_every_page_has_its_title_description_canonical_url_and_open_graph_tags(
     assert description
     assert "<" not in description
     canonical = page.select_one("link[rel=canonical]")["href"]
-    assert canonical == "http://testserver" + urlsplit(response.wsgi_request.get_full_path()).path
+    assert canonical == "http://testserver" + response.wsgi_request.get_full_path()
     og = {meta["property"]: meta["content"] for meta in page.select("meta[property]")}
     assert og["og:url"] == canonical
     assert og["og:type"] == og_type
@@ -439,12 +466,13 @@ def test_the_sitemap_lists_weeks_posts_and_topics_at_site_url(client, round_up_w
     assert "<loc>http://testserver/en/about/</loc>" in pages
 
 
-def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_search(client, db):
+def test_robots_txt_points_at_the_sitemap_and_lets_crawlers_read_searchs_noindex(client, db):
     response = client.get("/robots.txt")
 
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
-    assert "Disallow: /search/" in lines
+    assert lines[0] == "User-agent: *"
+    assert not any(line.startswith("Disallow: /search") for line in lines)
     assert "Disallow: /admin/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
