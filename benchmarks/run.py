@@ -92,6 +92,9 @@ def run(args, env):
 class Server:
     """gunicorn with the production configuration (config/gunicorn.py), on a free port."""
 
+    # What every request measured here sends.
+    HEADERS = {"Accept-Language": "ko"}
+
     def __init__(self, env):
         self.port = free_port()
         self.env = {**env, "BIND": f"127.0.0.1:{self.port}"}
@@ -116,7 +119,7 @@ class Server:
 
     def get(self, path, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        connection.request("GET", path, headers={"Accept-Language": "ko", **(headers or {})})
+        connection.request("GET", path, headers={**self.HEADERS, **(headers or {})})
         response = connection.getresponse()
         response.read()
         connection.close()
@@ -139,8 +142,8 @@ class Server:
     def wrk(self, path, headers=None, threads=LOAD_THREADS, connections=LOAD_CONNECTIONS,
             seconds=LOAD_SECONDS, script=None):  # fmt: skip
         args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
-        args += ["--latency", "-H", "Accept-Language: ko"]
-        for name, value in (headers or {}).items():
+        args += ["--latency"]
+        for name, value in {**self.HEADERS, **(headers or {})}.items():
             args += ["-H", f"{name}: {value}"]
         if script:
             args += ["-s", str(script)]
@@ -154,7 +157,13 @@ class Server:
 class FrontCache(Server):
     """Varnish as `make serve-cached` runs it, in front of a running gunicorn. It also answers
     /__plain__/<n> with the bytes of the n-th page given, read once from a file: the fastest
-    this server can send those bytes, to compare the page through the cache with."""
+    this server can send those bytes, to compare the page through the cache with.
+
+    Its clients ask for gzip, as browsers do: Varnish keeps the page gzipped as Django sent it,
+    and would unzip it anew for each client that does not ask (which no browser is). So the
+    plain files are the pages' gzipped bytes too."""
+
+    HEADERS = {**Server.HEADERS, "Accept-Encoding": "gzip"}
 
     def __init__(self, backend, bodies, folder):
         self.env = backend.env
@@ -180,6 +189,7 @@ class FrontCache(Server):
             'sub vcl_recv { if (req.url ~ "^/__plain__/") { return (synth(200, "OK")); } }\n'
             'sub vcl_synth { if (req.url ~ "^/__plain__/") {\n'
             '  set resp.http.Content-Type = "text/html; charset=utf-8";\n'
+            '  set resp.http.Content-Encoding = "gzip";\n'
             + "".join(plain)
             + "  return (deliver); } }\n"
             'include "jugan.vcl";\n'
@@ -332,9 +342,9 @@ def load_test(server, pages, data_dir):
     ) | {"paths": len(paths)}
 
 
-def fetch(server, path):
+def fetch(server, path, headers=None):
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    connection.request("GET", path)
+    connection.request("GET", path, headers=headers or {})
     response = connection.getresponse()
     body = response.read()
     connection.close()
@@ -351,13 +361,13 @@ def front_cache(server, pages, data_dir):
         return None
     bodies = []
     for name in FRONT_PAGES:
-        status, body = fetch(server, pages[name]["url"])
+        status, body = fetch(server, pages[name]["url"], FrontCache.HEADERS)
         assert status == 200, name
         bodies.append(body)
     with FrontCache(server, bodies, Path(data_dir) / "front") as front:
         log("front cache: measuring through Varnish…")
         for page in pages.values():  # every page and feed in the cache before measuring
-            fetch(front, page["url"])
+            fetch(front, page["url"], front.HEADERS)
         shares = {
             name: share_of_floor(front, f"/__plain__/{number}", pages[name]["url"])
             | {"bytes": len(bodies[number])}

@@ -9,7 +9,8 @@ skips all that, and a reader's page, between two changes, is no different. So th
 once it has passed every middleware, with all its headers, under its address and the content's
 state. The next request for the address without a session cookie asks for the state (the one
 query) and, if it is the same (and, for the home page, the same week), gets those bytes, or a
-304 for matching validators, from the top of the chain.
+304 for matching validators, from the top of the chain. A page is kept as each client took it,
+gzipped or not (GZipMiddleware runs below this one), so it is compressed once, not per request.
 
 Nothing here can be stale: an entry is used only in the state it was rendered in, which a
 write or a publication time passing changes (archive.versioning), in every process at once.
@@ -20,6 +21,7 @@ process, the least recently used pages go first), and this is off where the site
 pages fast while a shared cache (Redis) is down.
 """
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -110,7 +112,7 @@ class RecentPagesMiddleware:
         return response
 
     def recent(self, request):
-        page = recent_pages.get(request.get_full_path())
+        page = recent_pages.get(address(request))
         if page is None or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return None
         request.get_host()  # ALLOWED_HOSTS, as the rest of the chain would check it
@@ -151,7 +153,17 @@ class RecentPagesMiddleware:
             headers=tuple(response.items()),
             content=response.content,
         )
-        recent_pages.put(request.get_full_path(), page, settings.RECENT_PAGES_BYTES)
+        recent_pages.put(address(request), page, settings.RECENT_PAGES_BYTES)
+
+
+# As GZipMiddleware reads Accept-Encoding: a client it compresses for gets the gzipped copy.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def address(request):
+    """Where a page is kept: its address, and whether the client takes it gzipped."""
+    gzipped = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    return f"{request.get_full_path()} gzip" if gzipped else request.get_full_path()
 
 
 def current_week_label():

@@ -40,7 +40,7 @@ def test_reader_pages_are_public_for_shared_caches(client, weeks, settings):
         "public, max-age=0, s-maxage=42, stale-while-revalidate=7, stale-if-error=3600"
     )
     assert response["ETag"].startswith('"')  # strong: the same bytes for the same ETag
-    assert "Vary" not in response
+    assert response["Vary"] == "Accept-Encoding"  # one copy per encoding, not per reader
     assert response.cookies == {}
 
 

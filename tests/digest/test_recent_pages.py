@@ -2,6 +2,7 @@
 (digest/recent_pages.py): the same bytes and headers, in the same content state only, never to
 staff, never past the language middleware's redirect, never where the site has no cache."""
 
+import gzip
 from unittest import mock
 
 import pytest
@@ -45,6 +46,26 @@ def test_a_304_from_the_top_of_the_chain(client, week, django_assert_num_queries
     assert response["ETag"] == first["ETag"]
     assert response["Cache-Control"] == first["Cache-Control"]
     assert not response.content
+
+
+def test_pages_are_gzipped_for_clients_that_ask_and_still_revalidate(
+    client, week, django_assert_num_queries
+):
+    plain = client.get(WEEK)
+    rendered = client.get(WEEK, headers={"accept-encoding": "gzip, deflate, br"})
+    kept = client.get(WEEK, headers={"accept-encoding": "gzip"})  # from the top of the chain
+
+    for response in (rendered, kept):
+        assert response["Content-Encoding"] == "gzip"
+        assert gzip.decompress(response.content) == plain.content
+        assert len(response.content) < len(plain.content) / 2
+        assert response["Vary"] == "Accept-Encoding"
+        assert response["ETag"] == f"W/{plain['ETag']}"  # another body, the same content
+    assert kept.content == rendered.content  # compressed once (each compression pads anew)
+    assert "Content-Encoding" not in plain
+    with django_assert_num_queries(1):
+        again = client.get(WEEK, headers={"accept-encoding": "gzip", "if-none-match": kept["ETag"]})
+    assert (again.status_code, again.content) == (304, b"")
 
 
 def test_a_change_is_seen_at_once(client, week):
