@@ -610,6 +610,9 @@ class Topic(KeepsFormerSlugs, TagBase):
     objects = NaturalKeyManager.from_queryset(TopicQuerySet)()
 
     class Meta:
+        # Wherever a post's topics show (chips, feed categories, stored fragments), in one order
+        # on every database: PostgreSQL returns a prefetch's rows in no order of its own.
+        ordering = ["name"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
 
