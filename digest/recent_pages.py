@@ -21,7 +21,6 @@ process, the least recently used pages go first), and this is off where the site
 pages fast while a shared cache (Redis) is down.
 """
 
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 
@@ -156,13 +156,10 @@ class RecentPagesMiddleware:
         recent_pages.put(address(request), page, settings.RECENT_PAGES_BYTES)
 
 
-# As GZipMiddleware reads Accept-Encoding: a client it compresses for gets the gzipped copy.
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-
-
 def address(request):
-    """Where a page is kept: its address, and whether the client takes it gzipped."""
-    gzipped = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    """Where a page is kept: its address, and whether the client takes it gzipped (read as
+    GZipMiddleware reads it)."""
+    gzipped = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
     return f"{request.get_full_path()} gzip" if gzipped else request.get_full_path()
 
 
